@@ -1,0 +1,112 @@
+"""USD notional of an action and whether it reduces risk: the numbers the gate's rules compare."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agent.risk.policy import STABLECOINS
+from connectors.domain import (
+    Action,
+    Borrow,
+    ClosePosition,
+    Holdings,
+    MarketView,
+    OpenPosition,
+    Repay,
+    SizeUnit,
+    Supply,
+    Swap,
+    Transfer,
+    Unwrap,
+    Withdraw,
+    Wrap,
+)
+
+_ALIASES = {"WETH": "ETH", "WBTC": "BTC"}
+
+
+def usd_price(symbol: str, view: MarketView) -> Decimal | None:
+    """USD per unit; stablecoins are 1 when unpriced; wrapped assets fall back to their native price."""
+    sym = symbol.upper()
+    if sym in view.prices:
+        return view.prices[sym]
+    if sym in _ALIASES and _ALIASES[sym] in view.prices:
+        return view.prices[_ALIASES[sym]]
+    if sym in STABLECOINS:
+        return Decimal(1)
+    return None
+
+
+def _amount(action_amount: Decimal | str, held: Decimal) -> Decimal:
+    return held if action_amount == "all" else Decimal(action_amount)
+
+
+def assets_of(action: Action) -> tuple[str, ...]:
+    match action:
+        case Swap():
+            return (action.sell.upper(), action.buy.upper())
+        case Wrap() | Unwrap():
+            return ("ETH", "WETH")
+        case Transfer() | Supply() | Withdraw() | Borrow() | Repay():
+            return (action.asset.upper(),)
+        case OpenPosition() | ClosePosition():
+            return (action.market.upper(),)
+    return ()
+
+
+def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | None:
+    """The action's size in USD at current prices; None when an asset has no price."""
+    match action:
+        case Swap():
+            counted = action.sell if action.amount_in == "sell" else action.buy
+            price = usd_price(counted, view)
+            held = book.balance(action.sell)
+            return None if price is None else _amount(action.amount, held) * price
+        case Wrap() | Unwrap():
+            price = usd_price("ETH", view)
+            held = book.balance("ETH" if isinstance(action, Wrap) else "WETH")
+            return None if price is None else _amount(action.amount, held) * price
+        case Transfer():
+            price = usd_price(action.asset, view)
+            return None if price is None else action.amount * price
+        case Supply() | Withdraw() | Borrow() | Repay():
+            price = usd_price(action.asset, view)
+            pool = {
+                "supply": book.balances,
+                "withdraw": book.supplied,
+                "borrow": {},
+                "repay": book.borrowed,
+            }[action.kind]
+            held = pool.get(action.asset.upper(), Decimal(0))
+            return None if price is None else _amount(action.amount, held) * price
+        case OpenPosition():
+            if action.size_unit is SizeUnit.USD:
+                return action.size
+            price = usd_price(action.market, view)
+            return None if price is None else action.size * price
+        case ClosePosition():
+            pos = book.position(action.market)
+            if pos is None:
+                return Decimal(0)
+            price = usd_price(action.market, view) or pos.entry_price
+            return pos.size * price * action.fraction
+    return None
+
+
+def reduces_risk(action: Action, book: Holdings) -> bool:
+    """True for actions that only shrink exposure: allowed while the kill switch says REDUCING."""
+    match action:
+        case ClosePosition() | Repay():
+            return True
+        case OpenPosition():
+            pos = book.position(action.market)
+            return action.reduce_only or (
+                pos is not None and pos.side is not action.side and action.size <= pos.size
+            )
+        case Swap():
+            return action.buy.upper() in STABLECOINS and action.sell.upper() not in STABLECOINS
+        case Withdraw():
+            return not any(v > 0 for v in book.borrowed.values())
+        case Unwrap():
+            return True
+    return False
