@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.ledger import audit
+from agent.ledger.audit import AuditReport
 from agent.risk.gate import DayStats
 from connectors.domain import Fill, Verdict
 
@@ -173,6 +174,6 @@ class Ledger:
             {"seq": s, "at": a, "event": e, "payload": json.loads(p), "hash": h} for s, a, e, p, h in rows
         ]
 
-    def verify(self) -> audit.AuditReport:
+    def verify(self) -> AuditReport:
         with self._tx() as db:
             return audit.verify(db)

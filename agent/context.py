@@ -1,0 +1,41 @@
+"""Run-scoped dependencies, handed to nodes through LangGraph's runtime context (never via state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.ledger import Ledger
+from agent.risk import KillSwitch, RiskGate
+from agent.settings import Settings
+from connectors.domain import Action
+from connectors.errors import RejectedError
+from connectors.protocol import Clock, Connector, MarketData
+from strategies.base import Strategy
+
+
+@dataclass
+class AgentDeps:
+    venues: dict[str, Connector]
+    market: MarketData
+    clock: Clock
+    settings: Settings
+    ledger: Ledger
+    gate: RiskGate
+    kill_switch: KillSwitch
+    strategy: Strategy | None = None
+    portfolio: str = "default"
+    auto_approve: bool = False
+    quote_swaps: bool = True
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def venue_for(self, action: Action) -> Connector:
+        """The named venue when configured, else the first that supports the action (paper simulates all)."""
+        if action.venue:
+            venue = self.venues.get(action.venue)
+            if venue is not None:
+                return venue
+        for venue in self.venues.values():
+            if venue.supports(action):
+                return venue
+        where = f" on {action.venue}" if action.venue else ""
+        raise RejectedError(action.venue or "router", f"no configured venue can {action.describe()}{where}")
