@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli import backtest_cmd, data_cmd, devnet_cmd, intent_cmd, jobs_cmd, perps_cmd
+from agent.cli import audit_cmd, backtest_cmd, data_cmd, demo_cmd, devnet_cmd, intent_cmd, jobs_cmd, perps_cmd, risk_cmd
 
 app = typer.Typer(
     name="defai",
@@ -12,6 +12,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+app.command("demo")(demo_cmd.demo)
+app.add_typer(risk_cmd.app, name="risk")
+app.add_typer(audit_cmd.app, name="audit")
+app.command("history")(audit_cmd.history)
 app.add_typer(devnet_cmd.app, name="devnet")
 app.add_typer(perps_cmd.app, name="perps")
 app.add_typer(intent_cmd.app, name="intent")
