@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli import audit_cmd, backtest_cmd, data_cmd, demo_cmd, devnet_cmd, intent_cmd, jobs_cmd, perps_cmd, risk_cmd
+from agent.cli import (
+    audit_cmd,
+    backtest_cmd,
+    data_cmd,
+    demo_cmd,
+    devnet_cmd,
+    intent_cmd,
+    jobs_cmd,
+    mcp_cmd,
+    perps_cmd,
+    risk_cmd,
+)
 
 app = typer.Typer(
     name="defai",
@@ -22,3 +33,4 @@ app.add_typer(intent_cmd.app, name="intent")
 app.add_typer(backtest_cmd.app, name="backtest")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(jobs_cmd.app, name="jobs")
+app.command("mcp")(mcp_cmd.serve)
