@@ -1,0 +1,346 @@
+"""Candles, funding and mark series for the simulated venue, read as of the clock's now.
+
+Bars are stamped by their *open* time (like exchange klines) and last `interval`. At instant `now`
+a bar is *complete* when `time + interval <= now`; only complete bars appear in history windows.
+The current price is the close of the latest complete bar, or the open of a bar that has started
+but not finished (an open is known the moment the bar opens). Funding points `(time, rate)` are
+settlements at `time` (rate per funding interval); mark points `(time, price)` are known at `time`.
+
+Storage is plain lists of floats (epoch seconds, prices) searched with `bisect`, so a backtester can
+`append` one bar per step and read prices ~100k times without pandas in the loop.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from connectors.domain import Candle, MarketView
+from connectors.protocol import Clock
+
+TimeLike = datetime | float | int
+
+
+class Bar(NamedTuple):
+    """One bar in feed units: `time` is the open time in epoch seconds, prices are floats."""
+
+    time: float
+    open: float
+    high: float
+    low: float
+    close: float
+
+
+def to_epoch(when: TimeLike) -> float:
+    """Datetime (must be tz-aware) or epoch seconds -> epoch seconds."""
+    if isinstance(when, datetime):
+        if when.tzinfo is None:
+            raise ValueError(f"naive datetime {when}: feed times must be timezone-aware (UTC)")
+        return when.timestamp()
+    return float(when)
+
+
+def from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def dec(value: float) -> Decimal:
+    """Float price -> Decimal via its shortest repr (60000.1 -> Decimal('60000.1'))."""
+    return Decimal(repr(value))
+
+
+@dataclass(slots=True)
+class _Candles:
+    interval: float
+    times: list[float] = field(default_factory=list)
+    opens: list[float] = field(default_factory=list)
+    highs: list[float] = field(default_factory=list)
+    lows: list[float] = field(default_factory=list)
+    closes: list[float] = field(default_factory=list)
+    volumes: list[float] = field(default_factory=list)
+
+    def append(self, t: float, o: float, h: float, lo: float, c: float, v: float, symbol: str) -> None:
+        if self.times and t <= self.times[-1]:
+            raise ValueError(
+                f"{symbol}: bar at {from_epoch(t)} is not after the last bar "
+                f"({from_epoch(self.times[-1])}); bars must be appended in time order"
+            )
+        if not (lo <= o <= h and lo <= c <= h) or lo <= 0:
+            raise ValueError(
+                f"{symbol}: bar at {from_epoch(t)} has inconsistent OHLC (o={o} h={h} l={lo} c={c})"
+            )
+        self.times.append(t)
+        self.opens.append(o)
+        self.highs.append(h)
+        self.lows.append(lo)
+        self.closes.append(c)
+        self.volumes.append(v)
+
+    def completed(self, now: float) -> int:
+        """Number of bars complete at `now` (they are a prefix of the lists)."""
+        idx = bisect_right(self.times, now)
+        if idx and self.times[idx - 1] + self.interval > now:
+            idx -= 1
+        return idx
+
+    def bar(self, i: int) -> Bar:
+        return Bar(self.times[i], self.opens[i], self.highs[i], self.lows[i], self.closes[i])
+
+
+@dataclass(slots=True)
+class _Points:
+    times: list[float] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+
+    def append(self, t: float, v: float, what: str) -> None:
+        if self.times and t <= self.times[-1]:
+            raise ValueError(f"{what} point at {from_epoch(t)} is not after the last one")
+        self.times.append(t)
+        self.values.append(v)
+
+    def at(self, now: float) -> tuple[float, float] | None:
+        idx = bisect_right(self.times, now)
+        return (self.times[idx - 1], self.values[idx - 1]) if idx else None
+
+    def between(self, after: float, upto: float) -> list[tuple[float, float]]:
+        lo, hi = bisect_right(self.times, after), bisect_right(self.times, upto)
+        return list(zip(self.times[lo:hi], self.values[lo:hi], strict=True))
+
+
+class PriceFeed:
+    """Per-symbol candles plus optional funding and mark series; reads never see past `clock.now()`."""
+
+    def __init__(self, clock: Clock, *, interval: timedelta = timedelta(hours=1)) -> None:
+        if interval <= timedelta(0):
+            raise ValueError("bar interval must be positive")
+        self.clock = clock
+        self.interval = interval
+        self._candles: dict[str, _Candles] = {}
+        self._funding: dict[str, _Points] = {}
+        self._marks: dict[str, _Points] = {}
+
+    # ---- feeding -------------------------------------------------------------------------------
+    def append(
+        self,
+        symbol: str,
+        time: TimeLike,
+        open: float,
+        high: float,
+        low: float,
+        close: float,
+        volume: float = 0.0,
+        *,
+        interval: timedelta | None = None,
+    ) -> None:
+        """Add one bar (open time `time`) after the symbol's last bar."""
+        series = self._series(symbol.upper(), interval)
+        series.append(
+            to_epoch(time), float(open), float(high), float(low), float(close), float(volume), symbol
+        )
+
+    def append_candle(self, symbol: str, candle: Candle) -> None:
+        self.append(symbol, candle.time, candle.open, candle.high, candle.low, candle.close, candle.volume)
+
+    def add_candles(
+        self, symbol: str, candles: Iterable[Candle | Sequence[Any]], *, interval: timedelta | None = None
+    ) -> None:
+        """Bulk-add bars: `Candle`s or `(time, open, high, low, close[, volume])` rows, oldest first."""
+        self._series(symbol.upper(), interval)
+        for row in candles:
+            if isinstance(row, Candle):
+                self.append_candle(symbol, row)
+            else:
+                self.append(symbol, *row)
+
+    def append_funding(self, symbol: str, time: TimeLike, rate: Decimal | float) -> None:
+        """A funding settlement at `time` with `rate` per funding interval (longs pay when positive)."""
+        self._funding.setdefault(symbol.upper(), _Points()).append(
+            to_epoch(time), float(rate), f"{symbol} funding"
+        )
+
+    def add_funding(self, symbol: str, points: Iterable[tuple[TimeLike, Decimal | float]]) -> None:
+        for t, rate in points:
+            self.append_funding(symbol, t, rate)
+
+    def constant_funding(
+        self,
+        symbol: str,
+        rate: Decimal | float,
+        start: datetime,
+        end: datetime,
+        every: timedelta = timedelta(hours=8),
+    ) -> None:
+        """Settle `rate` every `every` from `start` (inclusive) to `end` (inclusive)."""
+        t = start
+        while t <= end:
+            self.append_funding(symbol, t, rate)
+            t += every
+
+    def append_mark(self, symbol: str, time: TimeLike, price: Decimal | float) -> None:
+        self._marks.setdefault(symbol.upper(), _Points()).append(
+            to_epoch(time), float(price), f"{symbol} mark"
+        )
+
+    def add_marks(self, symbol: str, points: Iterable[tuple[TimeLike, Decimal | float]]) -> None:
+        for t, price in points:
+            self.append_mark(symbol, t, price)
+
+    @classmethod
+    def from_frames(
+        cls, clock: Clock, frames: Mapping[str, Any], *, interval: timedelta = timedelta(hours=1)
+    ) -> PriceFeed:
+        """Load pandas frames with columns date/open/high/low/close[/volume] (pandas only here)."""
+        feed = cls(clock, interval=interval)
+        for symbol, df in frames.items():
+            vols = df["volume"] if "volume" in df else [0.0] * len(df)
+            times = [t.timestamp() for t in df["date"]]
+            rows = zip(times, df["open"], df["high"], df["low"], df["close"], vols, strict=True)
+            feed.add_candles(symbol, rows)
+        return feed
+
+    def _series(self, symbol: str, interval: timedelta | None) -> _Candles:
+        series = self._candles.get(symbol)
+        if series is None:
+            step = (interval or self.interval).total_seconds()
+            series = self._candles[symbol] = _Candles(step)
+        return series
+
+    # ---- reading (all as of now) ---------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock.now().timestamp()
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return tuple(self._candles)
+
+    def has(self, symbol: str) -> bool:
+        return symbol in self._candles
+
+    def last(self, symbol: str, now: float | None = None) -> float | None:
+        """Latest known price of `symbol` (float) at `now`, or None if no bar has started."""
+        series = self._candles.get(symbol)
+        if series is None:
+            return None
+        now = self.now() if now is None else now
+        idx = bisect_right(series.times, now) - 1
+        if idx < 0:
+            return None
+        if series.times[idx] + series.interval <= now:
+            return series.closes[idx]
+        return series.opens[idx]
+
+    def price(self, symbol: str, now: float | None = None) -> Decimal | None:
+        value = self.last(symbol.upper(), now)
+        return None if value is None else dec(value)
+
+    def mark(self, symbol: str, now: float | None = None) -> Decimal | None:
+        """The mark series value if it is at least as recent as the last price, else the last price."""
+        symbol = symbol.upper()
+        now = self.now() if now is None else now
+        series = self._candles.get(symbol)
+        marks = self._marks.get(symbol)
+        if marks is not None:
+            point = marks.at(now)
+            if point is not None:
+                last_time = -1.0
+                if series is not None:
+                    idx = bisect_right(series.times, now) - 1
+                    if idx >= 0:
+                        done = series.times[idx] + series.interval <= now
+                        last_time = series.times[idx] + (series.interval if done else 0.0)
+                if point[0] >= last_time:
+                    return dec(point[1])
+        return self.price(symbol, now)
+
+    def funding_rate(self, symbol: str, now: float | None = None) -> Decimal | None:
+        points = self._funding.get(symbol.upper())
+        if points is None:
+            return None
+        point = points.at(self.now() if now is None else now)
+        return None if point is None else dec(point[1])
+
+    def has_funding(self, symbol: str) -> bool:
+        return symbol in self._funding
+
+    def funding_between(self, symbol: str, after: float, upto: float) -> list[tuple[float, float]]:
+        """Funding settlements with `after < time <= upto`."""
+        points = self._funding.get(symbol)
+        return points.between(after, upto) if points is not None else []
+
+    def bars_ending_between(self, symbol: str, after: float, upto: float) -> list[Bar]:
+        """Bars whose end (`time + interval`) falls in `(after, upto]`, oldest first."""
+        series = self._candles.get(symbol)
+        if series is None:
+            return []
+        step = series.interval
+        lo = bisect_right(series.times, after - step)
+        hi = bisect_right(series.times, upto - step)
+        return [series.bar(i) for i in range(lo, hi)]
+
+    def closes(self, symbol: str, lookback: int, now: float | None = None) -> tuple[float, ...]:
+        """Closes of the last `lookback` complete bars, oldest first."""
+        series = self._candles.get(symbol.upper())
+        if series is None or lookback <= 0:
+            return ()
+        end = series.completed(self.now() if now is None else now)
+        return tuple(series.closes[max(0, end - lookback) : end])
+
+    def candles(self, symbol: str, lookback: int, now: float | None = None) -> tuple[Candle, ...]:
+        """The last `lookback` complete bars as `Candle`s, oldest first (not for hot loops)."""
+        series = self._candles.get(symbol.upper())
+        if series is None or lookback <= 0:
+            return ()
+        end = series.completed(self.now() if now is None else now)
+        return tuple(
+            Candle(
+                time=from_epoch(series.times[i]),
+                open=series.opens[i],
+                high=series.highs[i],
+                low=series.lows[i],
+                close=series.closes[i],
+                volume=series.volumes[i],
+            )
+            for i in range(max(0, end - lookback), end)
+        )
+
+    def first_time(self, symbol: str) -> datetime | None:
+        series = self._candles.get(symbol.upper())
+        return from_epoch(series.times[0]) if series and series.times else None
+
+    def index_at(self, symbol: str, when: TimeLike) -> int:
+        """Index of the first bar opening at or after `when` (for backtesters walking the series)."""
+        return bisect_left(self._candles[symbol.upper()].times, to_epoch(when))
+
+    async def market_view(self, symbols: Sequence[str], lookback: int) -> MarketView:
+        return self.view(symbols, lookback)
+
+    def view(
+        self, symbols: Sequence[str], lookback: int, *, lending_apy: Mapping[str, Decimal] | None = None
+    ) -> MarketView:
+        """Synchronous `market_view`: prices, closes, funding as of now; unknown symbols are omitted."""
+        now_dt = self.clock.now()
+        now = now_dt.timestamp()
+        prices: dict[str, Decimal] = {}
+        closes: dict[str, tuple[float, ...]] = {}
+        funding: dict[str, Decimal] = {}
+        for raw in symbols:
+            symbol = raw.upper()
+            value = self.last(symbol, now)
+            if value is not None:
+                prices[symbol] = dec(value)
+                closes[symbol] = self.closes(symbol, lookback, now)
+            rate = self.funding_rate(symbol, now)
+            if rate is not None:
+                funding[symbol] = rate
+        # model_construct: the values are built here with the right types; skips validation per step.
+        return MarketView.model_construct(
+            at=now_dt,
+            prices=prices,
+            closes=closes,
+            funding_rates=funding,
+            lending_apy=dict(lending_apy or {}),
+        )

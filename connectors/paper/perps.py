@@ -1,0 +1,326 @@
+"""Perpetual futures on the paper account: open/add/reduce/close, margin, liquidation price, funding.
+
+Margin is posted in `config.collateral_asset` (USDC by default). Isolated positions risk only their own
+margin; cross positions share the collateral balance plus every cross position's margin and PnL.
+Funding settles into the position's margin (`size x mark x rate`, longs pay positive rates).
+Realized PnL on fills is price PnL only (fees and funding are reported separately).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from connectors.domain import ClosePosition, Fill, OpenPosition, Position, Side, SizeUnit
+from connectors.errors import InsufficientFunds, RejectedError
+from connectors.paper.account import ZERO, Account, PerpState
+from connectors.paper.config import BPS, PaperConfig
+
+ONE = Decimal(1)
+
+
+class PerpEngine:
+    """Perp rules over an `Account`; prices are passed in so the engine never reads the clock."""
+
+    def __init__(self, venue: str, config: PaperConfig) -> None:
+        self.venue = venue
+        self.cfg = config
+        self.collateral = config.collateral_asset.upper()
+
+    # ---- orders ---------------------------------------------------------------------------------
+    def open(
+        self, acct: Account, action: OpenPosition, price: Decimal, now: datetime, client_id: str
+    ) -> Fill:
+        market = action.market.upper()
+        side = action.side
+        fill_px = price * (ONE + side.sign * self.cfg.perp_slippage_bps / BPS)
+        if action.order_type == "limit":
+            assert action.limit_price is not None
+            if (fill_px - action.limit_price) * side.sign > 0:
+                raise RejectedError(
+                    self.venue,
+                    f"limit {action.limit_price} is not marketable at "
+                    f"{fill_px}; the paper venue does not rest orders",
+                )
+        if action.size_unit is SizeUnit.CONTRACTS:
+            raise RejectedError(self.venue, "the paper venue sizes perps in base units or USD, not contracts")
+        size = action.size / fill_px if action.size_unit is SizeUnit.USD else action.size
+        pos = acct.positions.get(market)
+        if pos is not None and pos.side is not side:
+            if size > pos.size and not action.reduce_only:
+                raise RejectedError(
+                    self.venue,
+                    f"{side} {size} {market} would flip the open {pos.side} {pos.size}; close it first",
+                )
+            closed = min(size, pos.size)
+            fill = self.reduce(
+                acct,
+                pos,
+                closed,
+                fill_px,
+                self.cfg.perp_taker_fee_bps,
+                now,
+                client_id,
+                "open_position",
+                "reduce",
+            )
+            return fill
+        if action.reduce_only:
+            what = "no open position" if pos is None else f"the open position is {pos.side}"
+            raise RejectedError(self.venue, f"reduce-only {side} {market} rejected: {what}")
+        leverage = action.leverage
+        if leverage > self.cfg.max_leverage:
+            raise RejectedError(
+                self.venue, f"leverage {leverage}x exceeds the venue max {self.cfg.max_leverage}x"
+            )
+        mmr = self.cfg.mmr(market)
+        if ONE / leverage <= mmr:
+            raise RejectedError(
+                self.venue,
+                f"leverage {leverage}x leaves less margin than the maintenance "
+                f"rate {mmr}: it would be liquidated at once",
+            )
+        if pos is not None and pos.margin_mode != action.margin_mode:
+            raise RejectedError(
+                self.venue, f"{market} is open in {pos.margin_mode} margin; cannot add {action.margin_mode}"
+            )
+        self._check_triggers(side, fill_px, action.stop_loss, action.take_profit, market)
+        notional = size * fill_px
+        margin = notional / leverage
+        fee = notional * self.cfg.perp_taker_fee_bps / BPS
+        need, have = margin + fee, acct.balance(self.collateral)
+        if need > have:
+            raise InsufficientFunds(
+                self.venue,
+                f"insufficient {self.collateral}: need {need} (margin {margin} + fee {fee}), have {have}",
+            )
+        acct.debit(self.collateral, need)
+        if pos is None:
+            pos = PerpState(
+                market=market,
+                side=side,
+                size=size,
+                entry_price=fill_px,
+                margin=margin,
+                margin_mode=action.margin_mode,
+                leverage=leverage,
+                opened_at=now,
+                client_id=client_id,
+            )
+            acct.positions[market] = pos
+        else:
+            total = pos.size + size
+            pos.entry_price = (pos.size * pos.entry_price + size * fill_px) / total
+            pos.size = total
+            pos.margin += margin
+            pos.leverage = leverage
+        if action.stop_loss is not None:
+            pos.stop_loss = action.stop_loss
+        if action.take_profit is not None:
+            pos.take_profit = action.take_profit
+        return Fill(
+            client_id=client_id,
+            venue=self.venue,
+            kind="open_position",
+            asset_in=self.collateral,
+            amount_in=margin,
+            asset_out=market,
+            amount_out=size,
+            price=fill_px,
+            fee=fee,
+            fee_asset=self.collateral,
+            order_id=f"paper:{client_id}",
+            note=f"{side} {size} {market} @ {fill_px} {action.margin_mode} {leverage}x",
+            at=now,
+        )
+
+    def close(
+        self, acct: Account, action: ClosePosition, price: Decimal, now: datetime, client_id: str
+    ) -> Fill:
+        market = action.market.upper()
+        pos = acct.positions.get(market)
+        if pos is None:
+            raise RejectedError(self.venue, f"no open position in {market}")
+        if action.side is not None and action.side is not pos.side:
+            raise RejectedError(self.venue, f"{market} position is {pos.side}, not {action.side}")
+        fill_px = price * (ONE - pos.sign * self.cfg.perp_slippage_bps / BPS)
+        closed = pos.size if action.fraction == 1 else pos.size * action.fraction
+        return self.reduce(
+            acct, pos, closed, fill_px, self.cfg.perp_taker_fee_bps, now, client_id, "close_position", "close"
+        )
+
+    def set_triggers(
+        self, pos: PerpState, price: Decimal, stop_loss: Decimal | None, take_profit: Decimal | None
+    ) -> None:
+        self._check_triggers(pos.side, price, stop_loss, take_profit, pos.market)
+        pos.stop_loss, pos.take_profit = stop_loss, take_profit
+
+    def _check_triggers(
+        self, side: Side, price: Decimal, stop: Decimal | None, take: Decimal | None, market: str
+    ) -> None:
+        if stop is not None and (price - stop) * side.sign <= 0:
+            where = "below" if side is Side.LONG else "above"
+            raise RejectedError(
+                self.venue, f"stop_loss {stop} must be {where} the {market} price {price} for a {side}"
+            )
+        if take is not None and (take - price) * side.sign <= 0:
+            where = "above" if side is Side.LONG else "below"
+            raise RejectedError(
+                self.venue, f"take_profit {take} must be {where} the {market} price {price} for a {side}"
+            )
+
+    # ---- settlement -----------------------------------------------------------------------------
+    def reduce(
+        self,
+        acct: Account,
+        pos: PerpState,
+        closed: Decimal,
+        px: Decimal,
+        fee_bps: Decimal,
+        now: datetime,
+        client_id: str,
+        kind: str,
+        verb: str,
+    ) -> Fill:
+        """Close `closed` base units at `px`: release margin pro rata, realize PnL, pay the fee."""
+        full = closed >= pos.size
+        closed = pos.size if full else closed
+        pnl = pos.sign * closed * (px - pos.entry_price)
+        released = pos.margin if full else pos.margin * closed / pos.size
+        fee = closed * px * fee_bps / BPS
+        pay = released + pnl - fee
+        note = f"{verb} {closed} of {pos.side} {pos.market} @ {px}"
+        if pay < 0:
+            covered = min(-pay, acct.balance(self.collateral)) if pos.margin_mode == "cross" else ZERO
+            if covered:
+                acct.debit(self.collateral, covered)
+            shortfall = -pay - covered
+            if shortfall:
+                acct.insurance_usd -= shortfall
+                note += f"; loss beyond margin {shortfall} absorbed by the insurance fund"
+            pay = ZERO
+        else:
+            acct.credit(self.collateral, pay)
+        if full:
+            del acct.positions[pos.market]
+        else:
+            pos.size -= closed
+            pos.margin -= released
+        pos.realized_pnl += pnl
+        return Fill(
+            client_id=client_id,
+            venue=self.venue,
+            kind=kind,
+            asset_in=pos.market,
+            amount_in=closed,
+            asset_out=self.collateral,
+            amount_out=pay,
+            price=px,
+            fee=fee,
+            fee_asset=self.collateral,
+            realized_pnl=pnl,
+            order_id=f"paper:{client_id}",
+            note=note,
+            at=now,
+        )
+
+    def settle_funding(self, pos: PerpState, rate: Decimal, mark: Decimal) -> Decimal:
+        """Charge one funding settlement into the margin; returns what the position paid (+) or got (-)."""
+        paid = pos.sign * pos.size * mark * rate
+        pos.margin -= paid
+        pos.funding_paid += paid
+        return paid
+
+    def liquidate(
+        self, acct: Account, pos: PerpState, px: Decimal, now: datetime, forfeit_pool: bool = False
+    ) -> Fill:
+        """Close at `px`; the trader keeps nothing of this margin (cross: of the collateral balance)."""
+        pnl = pos.sign * pos.size * (px - pos.entry_price)
+        left = pos.margin + pnl
+        note = f"liquidated {pos.side} {pos.size} {pos.market} @ {px} ({pos.margin_mode})"
+        if pos.margin_mode == "cross":
+            left += acct.balance(self.collateral) if forfeit_pool else ZERO
+            if forfeit_pool:
+                acct.balances.pop(self.collateral, None)
+        forfeited = max(left, ZERO)
+        if left < 0:
+            acct.insurance_usd += left
+            note += f"; bankrupt beyond margin by {-left}"
+        acct.insurance_usd += forfeited
+        del acct.positions[pos.market]
+        pos.realized_pnl += pnl
+        return Fill(
+            client_id=f"{pos.client_id}:liq",
+            venue=self.venue,
+            kind="liquidation",
+            asset_in=pos.market,
+            amount_in=pos.size,
+            asset_out=self.collateral,
+            amount_out=ZERO,
+            price=px,
+            fee=forfeited,
+            fee_asset=self.collateral,
+            realized_pnl=pnl,
+            order_id=f"paper:{pos.client_id}:liq",
+            note=note,
+            at=now,
+        )
+
+    # ---- risk numbers ---------------------------------------------------------------------------
+    def liquidation_price(
+        self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]
+    ) -> Decimal | None:
+        """Price of this position at which equity meets maintenance margin (others held at their mark).
+
+        Isolated: `margin + s*size*(P - entry) = mmr*size*P`. Cross: the same with the shared pool
+        (collateral balance + every cross margin and PnL) and the other positions' maintenance.
+        """
+        mmr = self.cfg.mmr(pos.market)
+        if pos.margin_mode == "isolated":
+            e0 = pos.margin + pos.pnl_at(marks.get(pos.market, pos.entry_price))
+            m_others = ZERO
+        else:
+            e0, m_total = self.cross_equity(acct, marks)
+            m_others = m_total - mmr * pos.size * marks.get(pos.market, pos.entry_price)
+        mark = marks.get(pos.market, pos.entry_price)
+        s = pos.sign
+        price = (m_others - e0 + s * pos.size * mark) / (pos.size * (s - mmr))
+        return price if price > 0 else None
+
+    def cross_equity(self, acct: Account, marks: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
+        """(equity, maintenance) of the cross pool at `marks`."""
+        equity, maint = acct.balance(self.collateral), ZERO
+        for p in acct.positions.values():
+            if p.margin_mode == "cross":
+                mark = marks.get(p.market, p.entry_price)
+                equity += p.margin + p.pnl_at(mark)
+                maint += self.cfg.mmr(p.market) * p.size * mark
+        return equity, maint
+
+    def underwater(self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]) -> bool:
+        """True when maintenance is not met at `marks` (isolated: this position; cross: the pool)."""
+        if pos.margin_mode == "cross":
+            equity, maint = self.cross_equity(acct, marks)
+            return equity <= maint
+        mark = marks.get(pos.market, pos.entry_price)
+        return pos.margin + pos.pnl_at(mark) <= self.cfg.mmr(pos.market) * pos.size * mark
+
+    def position_view(self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]) -> Position:
+        mark = marks.get(pos.market)
+        return Position(
+            market=pos.market,
+            side=pos.side,
+            size=pos.size,
+            entry_price=pos.entry_price,
+            leverage=pos.leverage,
+            margin=pos.margin,
+            margin_mode=pos.margin_mode,
+            mark_price=mark,
+            liquidation_price=self.liquidation_price(acct, pos, marks),
+            unrealized_pnl=pos.pnl_at(mark) if mark is not None else ZERO,
+            funding_paid=pos.funding_paid,
+            stop_loss=pos.stop_loss,
+            take_profit=pos.take_profit,
+            venue=self.venue,
+        )

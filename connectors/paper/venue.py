@@ -1,0 +1,400 @@
+"""`PaperVenue`: the simulated venue behind paper trading, the daemon and the backtester.
+
+It implements the `Connector` and `MarketData` protocols over a `Clock` and a `PriceFeed`. Every
+state change works on a clone of the account and is swapped in only after the optional
+`SqlitePaperStore` committed it, so memory and disk never disagree.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from connectors.domain import (
+    ACTION_TYPES,
+    Action,
+    Borrow,
+    Candle,
+    ClosePosition,
+    Fill,
+    Holdings,
+    MarketView,
+    OpenPosition,
+    Quote,
+    Repay,
+    Supply,
+    Swap,
+    Transfer,
+    Unwrap,
+    Withdraw,
+    Wrap,
+)
+from connectors.errors import InsufficientFunds, RejectedError, TransientError
+from connectors.paper.account import ZERO, Account, fill_from_json, fill_to_json
+from connectors.paper.config import PaperConfig
+from connectors.paper.feed import Bar, PriceFeed
+from connectors.paper.lending import LendingEngine
+from connectors.paper.perps import PerpEngine
+from connectors.paper.pricing import Pricer, plan_swap
+from connectors.paper.steps import current_marks, run_step
+from connectors.paper.store import SqlitePaperStore
+from connectors.protocol import Clock
+
+BarInput = Bar | Candle | Sequence[Any]
+DEFAULT_CASH = {"USDC": Decimal(10_000)}
+
+
+class PaperVenue:
+    """Simulated spot, perps and lending venue; idempotent on `client_id`, persistent with a store."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        feed: PriceFeed,
+        *,
+        config: PaperConfig | None = None,
+        cash: Mapping[str, Decimal] | None = None,
+        store: SqlitePaperStore | None = None,
+        name: str = "paper",
+    ) -> None:
+        self.name = name
+        self.clock = clock
+        self.feed = feed
+        self.config = config or PaperConfig()
+        self.pricer = Pricer(feed, self.config)
+        self.perps = PerpEngine(name, self.config)
+        self.lending = LendingEngine(name, self.config, self.pricer)
+        self._store = store
+        self._fills: dict[str, Fill] = {}
+        saved = store.load(name) if store is not None else None
+        if saved is not None:
+            self._account = Account.from_json(saved.account)
+            self._fills = {f.client_id: f for f in saved.fills}
+            return
+        now = clock.now()
+        self._account = Account(last_step=now, last_accrual=now)
+        for asset, amount in (cash or {}).items():
+            if not Decimal(amount).is_finite() or Decimal(amount) < 0:
+                raise ValueError(f"starting cash for {asset} must be a non-negative number, got {amount}")
+            if amount:
+                self._account.credit(asset.upper(), Decimal(amount))
+        if store is not None:
+            self._commit(self._account, [])
+
+    @classmethod
+    def with_defaults(
+        cls,
+        clock: Clock,
+        feed: PriceFeed,
+        cash: Mapping[str, Decimal] | None = None,
+        *,
+        store: SqlitePaperStore | None = None,
+        name: str = "paper",
+        **overrides: Any,
+    ) -> PaperVenue:
+        """Default fees (spot 30 bps + 5 bps slippage, perps 5/2 bps taker/maker, 0.5% maintenance);
+        `cash` defaults to 10,000 USDC; keyword overrides go to `PaperConfig`."""
+        return cls(
+            clock,
+            feed,
+            config=PaperConfig(**overrides),
+            cash=DEFAULT_CASH if cash is None else cash,
+            store=store,
+            name=name,
+        )
+
+    # ---- Connector ------------------------------------------------------------------------------
+    def supports(self, action: Action) -> bool:
+        return isinstance(action, ACTION_TYPES)
+
+    async def quote(self, action: Action) -> Quote:
+        return self.quote_sync(action)
+
+    async def execute(self, action: Action, *, client_id: str) -> Fill:
+        return self.execute_sync(action, client_id=client_id)
+
+    async def lookup(self, client_id: str) -> Fill | None:
+        return self._fills.get(client_id)
+
+    async def snapshot(self) -> Holdings:
+        return self.holdings()
+
+    async def market_view(self, symbols: Sequence[str], lookback: int) -> MarketView:
+        return self.view(symbols, lookback)
+
+    # ---- synchronous core (the backtester calls these directly) ---------------------------------
+    def quote_sync(self, action: Action) -> Quote:
+        """What `execute` would fill right now, from a throw-away copy of the account."""
+        now = self.clock.now()
+        fill, impact = self._apply(self._account.clone(), action, "quote", now)
+        price = fill.price
+        if price is None:
+            price = fill.amount_in / fill.amount_out if fill.amount_out and fill.amount_in else Decimal(1)
+        return Quote(
+            venue=self.name,
+            asset_in=fill.asset_in,
+            amount_in=fill.amount_in,
+            asset_out=fill.asset_out,
+            amount_out=fill.amount_out,
+            price=price,
+            fee=fill.fee,
+            fee_asset=fill.fee_asset,
+            price_impact_bps=impact,
+            route=f"paper:{fill.kind}",
+            at=now,
+        )
+
+    def execute_sync(self, action: Action, *, client_id: str) -> Fill:
+        if not client_id:
+            raise ValueError("execute needs a non-empty client_id")
+        done = self._fills.get(client_id)
+        if done is not None:
+            return done
+        acct = self._account.clone()
+        fill, _ = self._apply(acct, action, client_id, self.clock.now())
+        self._commit(acct, [fill])
+        return fill
+
+    def advance(self, bars: Mapping[str, BarInput] | None = None) -> list[Fill]:
+        """Append `bars` (symbol -> Bar/Candle/(time, o, h, l, c)), then run one step to `clock.now()`:
+        SL/TP and liquidation per bar, funding, maintenance, lending interest (see `steps.run_step`)."""
+        for symbol, bar in (bars or {}).items():
+            if isinstance(bar, Candle):
+                self.feed.append_candle(symbol, bar)
+            else:
+                self.feed.append(symbol, *bar)
+        acct = self._account.clone()
+        fills = run_step(acct, self.perps, self.lending, self.pricer, self.feed, self.clock.now())
+        self._commit(acct, fills)
+        return fills
+
+    on_bar = advance
+
+    def deposit(self, asset: str, amount: Decimal, *, client_id: str | None = None) -> Fill:
+        """Fund the paper wallet (a faucet); idempotent on `client_id`."""
+        if not amount.is_finite() or amount <= 0:
+            raise ValueError(f"deposit amount must be positive, got {amount}")
+        now = self.clock.now()
+        client_id = client_id or f"deposit:{asset.upper()}:{now.isoformat()}"
+        if client_id in self._fills:
+            return self._fills[client_id]
+        acct = self._account.clone()
+        acct.credit(asset.upper(), amount)
+        fill = Fill(
+            client_id=client_id,
+            venue=self.name,
+            kind="deposit",
+            asset_out=asset.upper(),
+            amount_out=amount,
+            note="paper faucet",
+            at=now,
+        )
+        self._commit(acct, [fill])
+        return fill
+
+    def set_triggers(
+        self, market: str, *, stop_loss: Decimal | None = None, take_profit: Decimal | None = None
+    ) -> None:
+        """Replace the stop-loss / take-profit of an open position (None clears it)."""
+        market = market.upper()
+        acct = self._account.clone()
+        pos = acct.positions.get(market)
+        if pos is None:
+            raise RejectedError(self.name, f"no open position in {market}")
+        price = self.pricer.require(market, self.clock.now().timestamp(), self.name)
+        self.perps.set_triggers(pos, price, stop_loss, take_profit)
+        self._commit(acct, [])
+
+    def holdings(self) -> Holdings:
+        """Snapshot with interest accrued to now and positions marked (the account itself is unchanged)."""
+        now = self.clock.now()
+        ts = now.timestamp()
+        acct = self._account.clone()
+        self.lending.accrue(acct, now)
+        marks = current_marks(acct, self.pricer, ts)
+        positions = tuple(self.perps.position_view(acct, p, marks) for p in acct.positions.values())
+        equity = ZERO
+        for book, sign in ((acct.balances, 1), (acct.supplied, 1), (acct.borrowed, -1)):
+            for asset, amount in book.items():
+                price = self.pricer.usd(asset, ts)  # unpriced assets count as 0
+                if price is not None:
+                    equity += sign * amount * price
+        equity += sum((p.margin + p.unrealized_pnl for p in positions), ZERO)
+        try:
+            hf = self.lending.health_factor(acct, now)
+        except RejectedError:
+            hf = None
+        return Holdings(
+            balances=dict(acct.balances),
+            positions=positions,
+            supplied=dict(acct.supplied),
+            borrowed=dict(acct.borrowed),
+            health_factor=hf,
+            equity_usd=equity,
+            at=now,
+        )
+
+    def view(self, symbols: Sequence[str], lookback: int) -> MarketView:
+        """Synchronous `market_view`; symbols may be assets (WETH) or markets, resolved like prices."""
+        now = self.clock.now()
+        ts = now.timestamp()
+        prices: dict[str, Decimal] = {}
+        closes: dict[str, tuple[float, ...]] = {}
+        funding: dict[str, Decimal] = {}
+        for raw in symbols:
+            key = raw.upper()
+            price = self.pricer.usd(key, ts)
+            if price is not None:
+                prices[key] = price
+                sym = self.pricer.symbol_for(key)
+                closes[key] = self.feed.closes(sym, lookback, ts) if sym else ()
+            fsym = self.pricer.funding_symbol(key)
+            rate = self.feed.funding_rate(fsym, ts) if fsym else None
+            if rate is not None:
+                funding[key] = rate
+        apy = {k.upper(): m.supply_apy for k, m in self.config.lending.items()}
+        return MarketView.model_construct(
+            at=now, prices=prices, closes=closes, funding_rates=funding, lending_apy=apy
+        )
+
+    def price(self, asset: str) -> Decimal | None:
+        return self.pricer.usd(asset.upper(), self.clock.now().timestamp())
+
+    @property
+    def fills(self) -> tuple[Fill, ...]:
+        """Every fill this venue made, oldest first."""
+        return tuple(self._fills.values())
+
+    # ---- persistence ----------------------------------------------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        """JSON-able state (Decimals as strings): config, account, fills."""
+        return {
+            "venue": self.name,
+            "config": self.config.model_dump(mode="json"),
+            "account": self._account.to_json(),
+            "fills": [fill_to_json(f) for f in self._fills.values()],
+        }
+
+    @classmethod
+    def from_state(
+        cls,
+        state: Mapping[str, Any],
+        clock: Clock,
+        feed: PriceFeed,
+        *,
+        store: SqlitePaperStore | None = None,
+        config: PaperConfig | None = None,
+    ) -> PaperVenue:
+        """Rebuild a venue from `to_state()`; with a store, the store is overwritten to match."""
+        venue = cls(
+            clock, feed, config=config or PaperConfig.model_validate(state["config"]), name=state["venue"]
+        )
+        venue._account = Account.from_json(state["account"])
+        venue._fills = {f.client_id: f for f in (fill_from_json(d) for d in state["fills"])}
+        if store is not None:
+            venue._store = store
+            known = store.load(venue.name)
+            seen = {f.client_id for f in known.fills} if known else set()
+            venue._commit(venue._account, [f for f in venue._fills.values() if f.client_id not in seen])
+        return venue
+
+    def _commit(self, acct: Account, fills: list[Fill]) -> None:
+        if self._store is not None:
+            try:
+                self._store.commit(self.name, fills, acct.to_json(), self.clock.now().isoformat())
+            except sqlite3.Error as e:
+                raise TransientError(
+                    self.name,
+                    f"could not persist the paper account ({e}); nothing "
+                    "changed, retry with the same client_id",
+                ) from e
+        self._account = acct
+        for fill in fills:
+            self._fills[fill.client_id] = fill
+
+    # ---- dispatch -------------------------------------------------------------------------------
+    def _apply(self, acct: Account, action: Action, client_id: str, now: Any) -> tuple[Fill, Decimal]:
+        ts = now.timestamp()
+        if isinstance(action, Swap):
+            sell, buy = action.sell.upper(), action.buy.upper()
+            plan = plan_swap(
+                action,
+                acct.balance(sell),
+                self.pricer.require(sell, ts, self.name),
+                self.pricer.require(buy, ts, self.name),
+                self.config,
+                self.name,
+            )
+            acct.debit(sell, plan.amount_in)
+            acct.credit(buy, plan.amount_out)
+            fill = Fill(
+                client_id=client_id,
+                venue=self.name,
+                kind="swap",
+                asset_in=sell,
+                amount_in=plan.amount_in,
+                asset_out=buy,
+                amount_out=plan.amount_out,
+                price=plan.price,
+                fee=plan.fee,
+                fee_asset=sell,
+                order_id=f"paper:{client_id}",
+                note=f"impact+slippage {plan.cost_bps} bps",
+                at=now,
+            )
+            return fill, plan.cost_bps
+        if isinstance(action, Wrap | Unwrap):
+            src, dst = ("ETH", "WETH") if isinstance(action, Wrap) else ("WETH", "ETH")
+            return self._move(acct, client_id, action.kind, src, dst, action.amount, now), ZERO
+        if isinstance(action, Transfer):
+            fill = self._move(acct, client_id, "transfer", action.asset.upper(), None, action.amount, now)
+            return fill.model_copy(update={"note": f"to {action.to}"}), ZERO
+        if isinstance(action, Supply | Withdraw | Borrow | Repay):
+            self.lending.accrue(acct, now)
+            handler = {
+                Supply: self.lending.supply,
+                Withdraw: self.lending.withdraw,
+                Borrow: self.lending.borrow,
+                Repay: self.lending.repay,
+            }[type(action)]
+            return handler(acct, action, now, client_id), ZERO  # type: ignore[operator]
+        if isinstance(action, OpenPosition):
+            price = self.pricer.require(action.market.upper(), ts, self.name)
+            return self.perps.open(acct, action, price, now, client_id), ZERO
+        if isinstance(action, ClosePosition):
+            price = self.pricer.require(action.market.upper(), ts, self.name)
+            return self.perps.close(acct, action, price, now, client_id), ZERO
+        raise RejectedError(self.name, f"unsupported action {type(action).__name__}")
+
+    def _move(
+        self,
+        acct: Account,
+        client_id: str,
+        kind: str,
+        src: str,
+        dst: str | None,
+        amount: Decimal | str,
+        now: Any,
+    ) -> Fill:
+        have = acct.balance(src)
+        qty = have if amount == "all" else Decimal(amount)
+        if qty <= 0 or qty > have:
+            raise InsufficientFunds(self.name, f"insufficient {src}: need {qty}, have {have}")
+        acct.debit(src, qty)
+        if dst is not None:
+            acct.credit(dst, qty)
+        return Fill(
+            client_id=client_id,
+            venue=self.name,
+            kind=kind,
+            asset_in=src,
+            amount_in=qty,
+            asset_out=dst or "",
+            amount_out=qty if dst else ZERO,
+            price=Decimal(1) if dst else None,
+            order_id=f"paper:{client_id}",
+            note=kind,
+            at=now,
+        )
