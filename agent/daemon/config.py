@@ -52,6 +52,56 @@ def check_name(value: str, what: str) -> str:
     return value
 
 
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _crontab_days(field: str) -> str:
+    """Crontab day-of-week (0 or 7 = Sunday, 1 = Monday) -> APScheduler names (its 0 is Monday)."""
+    if field == "*":
+        return field
+    days: list[str] = []
+    for part in field.split(","):
+        base, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if base == "*":
+            lo, hi = 0, 6
+        elif "-" in base:
+            lo_text, hi_text = base.split("-", 1)
+            if not (lo_text.isdigit() and hi_text.isdigit()):
+                days.append(part.lower())
+                continue
+            lo, hi = int(lo_text), int(hi_text)
+        elif base.isdigit():
+            lo = int(base)
+            hi = 6 if step_text else lo
+        else:
+            days.append(part.lower())
+            continue
+        if not (0 <= lo <= 7 and 0 <= hi <= 7 and lo <= hi and step > 0):
+            raise ValueError(f"day of week {part!r} is out of range 0-7")
+        days += [_DAYS[d] for d in range(lo, hi + 1, step)]
+    return ",".join(dict.fromkeys(days))
+
+
+def cron_trigger(expr: str, **kwargs: Any) -> Any:
+    """A UTC APScheduler CronTrigger from a standard 5-field crontab line (minute hour day month dow)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ValueError(f"cron needs 5 fields (minute hour day month day-of-week), got {expr!r}")
+    minute, hour, day, month, dow = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_crontab_days(dow),
+        timezone="UTC",
+        **kwargs,
+    )
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -69,10 +119,8 @@ class Schedule(_Strict):
         if self.every is not None:
             parse_duration(self.every)
         if self.cron is not None:
-            from apscheduler.triggers.cron import CronTrigger
-
             try:
-                CronTrigger.from_crontab(self.cron, timezone="UTC")
+                cron_trigger(self.cron)
             except ValueError as e:
                 raise ValueError(f"bad cron expression {self.cron!r}: {e}") from None
         return self

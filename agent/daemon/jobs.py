@@ -1,7 +1,7 @@
 """The persistent job store shared by the daemon, DCA intents, the MCP `schedule` tool and `defai jobs`.
 
-Usable without a running daemon: it opens the same SQLAlchemy store through a *paused* APScheduler
-(which never runs jobs), edits it, and closes. A running daemon polls the store, so jobs added,
+Usable without a running daemon: it opens the same SQLAlchemy store through an APScheduler that
+cannot run jobs, edits it, and closes. A running daemon polls the store, so jobs added,
 paused, resumed or removed here take effect within its poll interval.
 """
 
@@ -17,13 +17,12 @@ from typing import Any, Literal
 from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agent.daemon.config import Schedule, StrategyJob, check_name
+from agent.daemon.config import Schedule, StrategyJob, check_name, cron_trigger
 from connectors.domain import Action, action_from_dict
 from connectors.errors import ConfigError, FrameworkError
 
@@ -98,12 +97,7 @@ def trigger_for(
         return IntervalTrigger(
             seconds=interval.total_seconds(), start_date=start_at, end_date=end_at, timezone=UTC
         )
-    trigger = CronTrigger.from_crontab(schedule.cron or "", timezone="UTC")
-    if start_at is not None or end_at is not None:
-        trigger = CronTrigger(
-            **{f.name: str(f) for f in trigger.fields}, start_date=start_at, end_date=end_at, timezone=UTC
-        )
-    return trigger
+    return cron_trigger(schedule.cron or "", start_date=start_at, end_date=end_at)
 
 
 def strategy_spec(job: StrategyJob, portfolio: str, source: str = "config") -> JobSpec:
@@ -141,6 +135,19 @@ def to_info(job: Job) -> JobInfo:
     )
 
 
+class _EditOnlyScheduler(BaseScheduler):
+    """A scheduler that can read and write the store but never runs a job, whatever its state."""
+
+    def wakeup(self) -> None:
+        pass
+
+    def _process_jobs(self) -> None:
+        return None
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+
+
 class JobStore:
     """Add, list, pause, resume and remove jobs in a SQLAlchemy job store (SQLite file or Postgres URL).
 
@@ -150,7 +157,7 @@ class JobStore:
     def __init__(self, url: str, *, misfire_grace_s: int = 300) -> None:
         self.url = url
         self.misfire_grace_s = misfire_grace_s
-        self._scheduler = BackgroundScheduler(
+        self._scheduler = _EditOnlyScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=url)},
             timezone=UTC,
             job_defaults=job_defaults(misfire_grace_s),
