@@ -1,0 +1,169 @@
+"""The deterministic, offline parser: text -> one typed intent (or a specific question).
+
+Order matters: refusals first (negations, conditions, several actions at once), then kinds whose
+keywords are unambiguous (transfer, income goal, rebalance, wrap, close, open, lending), then
+recurring orders, then plain swaps. Anything else is a clarification, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.intents import features as ft
+from agent.intents.builders import ask, build_dca, build_lending, build_swap, build_wrap
+from agent.intents.builders_more import (
+    build_close,
+    build_open,
+    build_rebalance,
+    build_transfer,
+    build_yield,
+    side_of,
+)
+from agent.intents.mentions import BUY_VERBS, SELL_VERBS, find_mentions
+from agent.intents.models import Intent
+from agent.intents.scan import Tok, tokenize
+
+HELP = (
+    "I can swap, wrap/unwrap ETH, supply/withdraw/borrow/repay on lending protocols, open or close perp "
+    "positions, send tokens to an address, schedule recurring buys, plan an income goal, or rebalance. "
+    "What would you like to do?"
+)
+_NEGATION = re.compile(r"\b(?:don'?t|do not|never|doesn'?t|won'?t|cancel|undo|stop my|stop the)\b", re.I)
+_CONDITION = re.compile(
+    r"^\s*(?:if|when|whenever|once|as soon as|in case)\b|\b(?:if|unless|whenever)\s+\w+", re.I
+)
+_ADVICE = re.compile(
+    r"^\s*(?:should|shall|is|are|was|will|would it|what'?s|what is|what are|whats|why|who|where|which|tell me|"
+    r"explain|do you think|price of)\b",
+    re.I,
+)
+_TRANSFER_VERBS = frozenset({"send", "transfer", "give", "tip", "wire", "forward", "pay", "move", "withdraw"})
+_STRICT_TRANSFER = frozenset({"send", "transfer", "tip", "wire", "forward"})
+_EARN = frozenset(
+    {"earn", "earning", "make", "making", "generate", "generating", "income", "passive", "yield", "produce",
+     "return", "returns", "profit", "pays", "cashflow", "revenue"}
+)  # fmt: skip
+_REBALANCE = frozenset(
+    {"rebalance", "rebalancing", "rebal", "optimize", "optimise", "reallocate", "diversify", "derisk"}
+)
+_CLOSE = frozenset(
+    {"close", "closing", "exit", "cut", "reduce", "trim", "flatten", "unwind", "halve", "shrink", "scale"}
+)
+_HARD_CLOSE = frozenset({"close", "closing", "exit", "flatten", "unwind"})
+_POSITION = frozenset({"long", "short", "longs", "shorts", "position", "positions", "perp", "perps", "trade"})
+_DEBT = frozenset({"loan", "loans", "debt", "debts", "borrow", "borrowed", "borrowing", "liability"})
+_REPAY = frozenset({"repay", "repaying", "repayment", "payback"})
+_BORROW = frozenset({"borrow", "borrowing"})
+_WITHDRAW = frozenset({"withdraw", "withdrawal", "withdrawing", "redeem", "unlend"})
+_SUPPLY = frozenset({"supply", "supplying", "deposit", "depositing", "lend", "lending", "park"})
+_FAMILIES: dict[str, str] = (
+    {w: "swap" for w in ("swap", "sell", "buy", "trade", "convert", "exchange")}
+    | {w: "wrap" for w in ("wrap", "unwrap")}
+    | {w: "lend" for w in ("supply", "deposit", "lend", "borrow", "repay", "withdraw")}
+    | {w: "send" for w in ("send", "transfer")}
+    | {w: "perp" for w in ("long", "short", "close")}
+)
+_JOINERS = frozenset({"and", "then", ",", ";", "&", "also", "after", "afterwards", "plus"})
+_LEADERS = frozenset(
+    {"please", "pls", "i", "want", "to", "then", "also", "and", "can", "you", "would", "like", "it"}
+)
+
+
+def _several_actions(toks: list[Tok]) -> list[str]:
+    """Families of verbs that open separate clauses ('swap … and supply …')."""
+    families: list[str] = []
+    at_start = True
+    for tok in toks:
+        if tok.text in _JOINERS:
+            at_start = True
+            continue
+        if at_start and tok.text in _LEADERS:
+            continue
+        if at_start and tok.text in _FAMILIES:
+            families.append(_FAMILIES[tok.text])
+        at_start = False
+    return list(dict.fromkeys(families))
+
+
+def _has_phrase(words: list[str], first: str, nexts: frozenset[str]) -> bool:
+    return any(w == first and i + 1 < len(words) and words[i + 1] in nexts for i, w in enumerate(words))
+
+
+def _lending_kind(words: list[str], wordset: set[str]) -> str | None:
+    if wordset & _REPAY or _has_phrase(words, "pay", frozenset({"back", "off", "down"})):
+        return "repay"
+    if wordset & _DEBT and wordset & {"settle", "clear", "close", "cover", "reduce", "kill"}:
+        return "repay"
+    if wordset & _BORROW or ("loan" in wordset and wordset & {"take", "get", "open"}):
+        return "borrow"
+    if wordset & _WITHDRAW:
+        return "withdraw"
+    if (_has_phrase(words, "take", frozenset({"out"})) or wordset & {"pull", "remove"}) and "from" in wordset:
+        return "withdraw"
+    if wordset & _SUPPLY:
+        return "supply"
+    return None
+
+
+def parse_tokens(text: str, toks: list[Tok]) -> Intent:
+    """Classify and build. Callers normally use `parse`."""
+    words = [t.text for t in toks]
+    wordset = set(words)
+    if not toks or len(text) > 500:
+        return ask(HELP)
+    if _NEGATION.search(text):
+        return ask(
+            "That sounds like something not to do or to cancel; I only take one positive action. What should I do?"
+        )
+    families = _several_actions(toks)
+    if len(families) > 1:
+        return ask(f"That is several actions ({' then '.join(families)}); I do one at a time. Which first?")
+    if _CONDITION.search(text):
+        return ask("I don't place conditional orders from a sentence; tell me what to do now.")
+    has_addr = any(t.kind in ("addr", "name") for t in toks)
+    if (has_addr and wordset & _TRANSFER_VERBS) or wordset & _STRICT_TRANSFER:
+        return build_transfer(toks)
+    period = ft.income_period(toks)
+    if period and (wordset & _EARN or (not wordset & (SELL_VERBS | BUY_VERBS | {"dca"}))):
+        return build_yield(toks)
+    if _ADVICE.search(text):
+        return ask("I execute requests rather than give advice or prices. " + HELP)
+    if wordset & _REBALANCE or (
+        {"best", "highest", "better", "top"} & wordset and wordset & {"yield", "apy", "rate"}
+    ):
+        return build_rebalance(toks, text)
+    if wordset & {"unwrap", "unwrapping"}:
+        return build_wrap(toks, unwrap=True)
+    if wordset & {"wrap", "wrapping"}:
+        return build_wrap(toks, unwrap=False)
+    if wordset & _CLOSE and wordset & _DEBT:
+        return build_lending(toks, "repay")
+    if wordset & _HARD_CLOSE or (wordset & _CLOSE and wordset & _POSITION):
+        return build_close(toks)
+    lending = _lending_kind(words, wordset)
+    side = side_of(toks)
+    levered = any(t.kind == "num" and t.lev for t in toks) or "leverage" in wordset
+    if lending is None and (
+        side or (levered and wordset & (SELL_VERBS | BUY_VERBS)) or wordset & {"perp", "perps"}
+    ):
+        if side is None:
+            side = "long" if wordset & BUY_VERBS else "short" if wordset & SELL_VERBS else None
+        return build_open(toks, side)
+    if lending:
+        return build_lending(toks, lending)
+    if "dca" in wordset or ft.schedule(tokenize(text)).mentioned:
+        return build_dca(toks)
+    if wordset & (SELL_VERBS | BUY_VERBS) or "->" in wordset:
+        return build_swap(toks)
+    named = find_mentions(toks)
+    if named:
+        return ask(f"What would you like to do with {named[0].symbol}? " + HELP)
+    return ask(HELP)
+
+
+def parse(text: str) -> Intent:
+    """Parse one request. Never raises for user text; unclear requests come back as ClarifyIntent."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes a string, got {type(text).__name__}")
+    text = text.strip()
+    return parse_tokens(text, tokenize(text))
