@@ -1,0 +1,117 @@
+"""Small reproducible runs of the paper venue that explain its numbers (used by tests and the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from connectors.domain import Fill, OpenPosition, Side, SizeUnit
+from connectors.paper.feed import PriceFeed
+from connectors.paper.venue import PaperVenue
+from connectors.protocol import SimClock
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class StopDemoReport:
+    """What happened to one stopped-out long: margin, liquidation price, funding, the stop fill."""
+
+    entry_price: Decimal
+    size: Decimal
+    leverage: Decimal
+    margin: Decimal
+    open_fee: Decimal
+    liquidation_price: Decimal
+    stop_price: Decimal
+    funding_payments: tuple[tuple[datetime, Decimal], ...]
+    funding_paid: Decimal
+    stop_fill: Fill
+    cash_before: Decimal
+    cash_after: Decimal
+    fills: tuple[Fill, ...] = field(default=())
+
+    @property
+    def net_pnl(self) -> Decimal:
+        return self.cash_after - self.cash_before
+
+    def lines(self) -> list[str]:
+        """Human-readable report, one fact per line."""
+        out = [
+            f"open long {self.size} BTC at {self.entry_price} ({self.leverage}x isolated)",
+            f"margin posted {self.margin} USDC, open fee {self.open_fee} USDC",
+            f"liquidation price {self.liquidation_price:.2f} (maintenance margin 0.5%)",
+            f"stop loss at {self.stop_price}",
+        ]
+        out += [f"funding {t:%Y-%m-%d %H:%M} paid {amt} USDC" for t, amt in self.funding_payments]
+        out += [
+            f"funding paid in total {self.funding_paid} USDC",
+            f"stop filled at {self.stop_fill.price} on {self.stop_fill.at:%Y-%m-%d %H:%M}: realized PnL "
+            f"{self.stop_fill.realized_pnl} USDC, fee {self.stop_fill.fee} USDC",
+            f"USDC {self.cash_before} -> {self.cash_after} (net {self.net_pnl})",
+        ]
+        return out
+
+
+def _bars(entry: float, hours_flat: int, drop: float, count: int) -> list[tuple[datetime, float, ...]]:
+    """Flat around `entry` for `hours_flat` hours, then falling `drop` per hour (lows 0.5% below close)."""
+    bars: list[tuple[datetime, float, ...]] = []
+    price = entry
+    for i in range(count):
+        t = START + i * HOUR
+        if i < hours_flat:
+            bars.append((t, price, price * 1.005, price * 0.995, price))
+        else:
+            close = price * (1 - drop)
+            bars.append((t, price, price * 1.002, close * 0.995, close))
+            price = close
+    return bars
+
+
+def long_with_stop_demo(*, margin: Decimal = Decimal(1000), leverage: Decimal = Decimal(3),
+                        stop_pct: Decimal = Decimal("0.05"), funding_rate: Decimal = Decimal("0.0001"),
+                        entry: float = 60_000.0, cash: Decimal = Decimal(10_000)) -> StopDemoReport:
+    """Long BTC with `margin` USDC at `leverage`x, stop `stop_pct` below entry, funding every 8h.
+
+    Price is flat for 24h (three funding settlements at 08:00, 16:00, 00:00 are paid) and then falls
+    1% an hour until a bar's low crosses the stop, which fills at the stop price.
+    """
+    clock = SimClock(START)
+    feed = PriceFeed(clock, interval=HOUR)
+    bars = _bars(entry, hours_flat=24, drop=0.01, count=96)
+    feed.add_candles("BTC", bars)
+    feed.constant_funding("BTC", funding_rate, START, START + 4 * timedelta(days=1))
+    venue = PaperVenue.with_defaults(clock, feed, cash={"USDC": cash})
+    price = Decimal(repr(entry))
+    stop = price * (1 - stop_pct)
+    opened = venue.execute_sync(
+        OpenPosition(market="BTC", side=Side.LONG, size=margin * leverage, size_unit=SizeUnit.USD,
+                     leverage=leverage, stop_loss=stop, reason="demo"),
+        client_id="demo-long",
+    )
+    liq = venue.holdings().positions[0].liquidation_price
+    assert liq is not None
+    payments: list[tuple[datetime, Decimal]] = []
+    paid = Decimal(0)
+    stop_fill: Fill | None = None
+    for bar in bars:
+        clock.set(bar[0] + HOUR)
+        pos = venue.holdings().position("BTC")
+        fills = venue.advance()
+        after = venue.holdings().position("BTC")
+        stop_fill = next((f for f in fills if f.kind == "stop_loss"), None)
+        if pos is not None and after is not None and after.funding_paid != pos.funding_paid:
+            payments.append((clock.now(), after.funding_paid - pos.funding_paid))
+            paid = after.funding_paid
+        if stop_fill is not None:
+            break
+    if stop_fill is None:
+        raise RuntimeError("demo price path never reached the stop")
+    return StopDemoReport(
+        entry_price=opened.price or price, size=opened.amount_out, leverage=leverage,
+        margin=opened.amount_in, open_fee=opened.fee, liquidation_price=liq, stop_price=stop,
+        funding_payments=tuple(payments), funding_paid=paid, stop_fill=stop_fill, cash_before=cash,
+        cash_after=venue.holdings().balance("USDC"), fills=venue.fills,
+    )

@@ -1,0 +1,67 @@
+"""PriceFeed: bars become visible only when complete; the open of a started bar is the price."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from connectors.paper import PriceFeed
+from connectors.protocol import SimClock
+from tests.connectors.paper.paper_helpers import HOUR, T0, D
+
+
+@pytest.fixture
+def feed(clock: SimClock) -> PriceFeed:
+    feed = PriceFeed(clock, interval=HOUR)
+    for i in range(5):  # bars open at T0 .. T0+4h with closes 100, 101, ... 104
+        feed.append("BTC", T0 + i * HOUR, 100 + i - 0.5, 100 + i + 1, 100 + i - 1, 100 + i)
+    feed.add_funding("BTC", [(T0, 0.0001), (T0 + 8 * HOUR, -0.0002)])
+    return feed
+
+
+async def test_market_view_never_shows_an_unfinished_or_future_bar(clock: SimClock, feed: PriceFeed) -> None:
+    clock.set(T0 + 2 * HOUR)  # bars 0 and 1 complete; bar 2 just opened at 101.5
+    view = await feed.market_view(["btc"], lookback=10)
+    assert view.closes["BTC"] == (100.0, 101.0)
+    assert view.price("BTC") == D("101.5")
+    assert view.funding_rates["BTC"] == D("0.0001")
+    assert view.at == T0 + 2 * HOUR
+
+
+async def test_lookback_keeps_the_newest_closes_oldest_first(clock: SimClock, feed: PriceFeed) -> None:
+    clock.set(T0 + 10 * HOUR)
+    view = await feed.market_view(["BTC"], lookback=3)
+    assert view.closes["BTC"] == (102.0, 103.0, 104.0)
+    assert view.price("BTC") == D(104)
+    assert view.funding_rates["BTC"] == D("-0.0002")
+
+
+def test_before_any_bar_there_is_no_price(clock: SimClock) -> None:
+    feed = PriceFeed(clock)
+    feed.append("ETH", T0 + HOUR, 1, 1, 1, 1)
+    assert feed.price("ETH") is None
+    assert feed.view(["ETH", "NOPE"], 5).prices == {}
+
+
+def test_bars_must_arrive_in_time_order_with_sane_ohlc(feed: PriceFeed) -> None:
+    with pytest.raises(ValueError, match="not after the last bar"):
+        feed.append("BTC", T0, 1, 1, 1, 1)
+    with pytest.raises(ValueError, match="inconsistent OHLC"):
+        feed.append("BTC", T0 + 9 * HOUR, 10, 9, 8, 10)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        feed.append("BTC", (T0 + 9 * HOUR).replace(tzinfo=None), 1, 1, 1, 1)
+
+
+def test_bars_ending_between_selects_by_bar_end(feed: PriceFeed) -> None:
+    t = T0.timestamp()
+    ends = [b.time for b in feed.bars_ending_between("BTC", t + 3600, t + 3 * 3600)]
+    assert ends == [t + 3600, t + 2 * 3600]  # bars ending at +2h and +3h
+
+
+def test_mark_series_wins_only_when_at_least_as_recent(clock: SimClock, feed: PriceFeed) -> None:
+    feed.append_mark("BTC", T0 + 2 * HOUR, 99.0)
+    clock.set(T0 + 2 * HOUR)
+    assert feed.mark("BTC") == D(99)  # last price is bar 1's close, known at +2h as well
+    clock.set(T0 + 3 * HOUR + timedelta(minutes=1))
+    assert feed.mark("BTC") == D("102.5")  # bar 3 opened after the mark: the newer price wins
