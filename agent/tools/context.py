@@ -41,21 +41,22 @@ def jobs_url(settings: Settings) -> str:
 
 @asynccontextmanager
 async def open_tool_context(settings: Settings, *, with_jobs: bool = True) -> AsyncIterator[ToolContext]:
-    """Build the paper venue, ledger, gate, graph and job store once; close them on exit.
+    """Build the paper venue, ledger, gate, checkpointed graph and job store once; close them on exit.
 
     Live venues are never opened here: the MCP server trades on paper unless a live deps factory
     is wired explicitly.
     """
-    from agent.deps_factory import open_paper_deps
-
+    from agent.checkpoint import sqlite_checkpointer
     from agent.daemon.jobs import JobStore
+    from agent.deps_factory import open_paper_deps
     from agent.graph import build_graph
 
     deps = open_paper_deps(settings)
     ttl = timedelta(seconds=float(settings.risk.approval_timeout_s))
-    jobs = JobStore(jobs_url(settings)) if with_jobs else None
-    try:
-        yield ToolContext(deps=deps, plans=PlanStore(ttl, utc_now), jobs=jobs, graph=build_graph())
-    finally:
-        if jobs is not None:
-            jobs.close()
+    async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+        jobs = JobStore(jobs_url(settings)) if with_jobs else None
+        try:
+            yield ToolContext(deps=deps, plans=PlanStore(ttl, utc_now), jobs=jobs, graph=build_graph(saver))
+        finally:
+            if jobs is not None:
+                jobs.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from agent.tools.context import ToolContext
-from agent.tools.errors import ToolFailure
 from agent.tools.models import (
     Balance,
     NoInput,
@@ -17,8 +16,7 @@ from agent.tools.models import (
     QuoteInput,
     VenueHoldings,
 )
-from connectors.domain import Holdings, MarketView, Quote
-from connectors.protocol import Connector
+from connectors.domain import Holdings, MarketView, Position, Quote
 
 STABLE_USD = frozenset({"USDC", "USDT", "DAI", "USD"})
 
@@ -78,7 +76,7 @@ def merged(books: dict[str, Holdings]) -> Holdings:
     balances: dict[str, Decimal] = {}
     supplied: dict[str, Decimal] = {}
     borrowed: dict[str, Decimal] = {}
-    positions = []
+    positions: list[Position] = []
     for book in books.values():
         for target, source in (
             (balances, book.balances),
@@ -127,22 +125,6 @@ async def get_prices(ctx: ToolContext, args: PricesInput) -> Prices:
     return Prices(prices_usd=prices, missing=[s for s in symbols if s not in prices], at=view.at)
 
 
-def pick_venue(ctx: ToolContext, action: object) -> tuple[str, Connector]:
-    """The venue the action names, else the first venue that supports it."""
-    venues: dict[str, Connector] = ctx.deps.venues
-    name = getattr(action, "venue", None)
-    if name:
-        if name not in venues:
-            raise ToolFailure(f"unknown venue {name!r}; available venues: {', '.join(sorted(venues))}")
-        return name, venues[name]
-    for venue_name, venue in venues.items():
-        if venue.supports(action):  # type: ignore[arg-type]
-            return venue_name, venue
-    raise ToolFailure(
-        f"no configured venue supports {type(action).__name__.lower()}; venues: {', '.join(sorted(venues))}"
-    )
-
-
 def quote_info(q: Quote) -> QuoteInfo:
     return QuoteInfo(
         venue=q.venue,
@@ -160,5 +142,4 @@ def quote_info(q: Quote) -> QuoteInfo:
 
 async def quote(ctx: ToolContext, args: QuoteInput) -> QuoteInfo:
     """What the venue would give for the action now. Nothing is executed."""
-    _, venue = pick_venue(ctx, args.action)
-    return quote_info(await venue.quote(args.action))
+    return quote_info(await ctx.deps.venue_for(args.action).quote(args.action))

@@ -195,7 +195,9 @@ class ScheduleInput(ToolModel):
     )
     strategy: str | None = Field(default=None, description="or: run this strategy (see list_strategies)")
     params: dict[str, str] = Field(default_factory=dict, description="strategy parameters")
-    every: str | None = Field(default=None, description="interval like 30m, 1h, 1d, 1w (for a strategy or text)")
+    every: str | None = Field(
+        default=None, description="interval like 30m, 1h, 1d, 1w (for a strategy or text)"
+    )
     cron: str | None = Field(default=None, description="or a UTC cron expression, e.g. '0 9 * * 1'")
     count: int | None = Field(default=None, ge=1, le=1000, description="stop after this many runs")
 

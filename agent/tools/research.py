@@ -36,6 +36,8 @@ async def run_backtest(ctx: ToolContext, args: BacktestInput) -> BacktestResult:
         cash=args.cash_usd,
         out_dir=ctx.settings.data_dir / "backtests",
     )
-    stats = {k: v if isinstance(v, int | float | str) or v is None else str(v) for k, v in result.stats.items()}
+    stats = {
+        k: v if isinstance(v, int | float | str) or v is None else str(v) for k, v in result.stats.items()
+    }
     report = getattr(result, "report_path", None)
     return BacktestResult(strategy=args.strategy, stats=stats, report_path=str(report) if report else None)

@@ -59,7 +59,11 @@ async def schedule(ctx: ToolContext, args: ScheduleInput) -> JobInfo:
     now = utc_now()
     if intent.kind == "dca":
         action = Swap(
-            sell=intent.sell, buy=intent.buy, amount=intent.amount, amount_in=intent.amount_in, venue=intent.venue
+            sell=intent.sell,
+            buy=intent.buy,
+            amount=intent.amount,
+            amount_in=intent.amount_in,
+            venue=intent.venue,
         )
         when, count = _when(args.every or intent.interval, args.cron), args.count or intent.count
     else:

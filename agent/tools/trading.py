@@ -6,10 +6,11 @@ import uuid
 from decimal import Decimal
 
 from agent.risk import Proposal
+from agent.runner import execute_actions
 from agent.tools import intents
 from agent.tools.context import ToolContext
 from agent.tools.errors import ToolFailure, explain
-from agent.tools.market import market_view, merged, pick_venue, quote_info, snapshot_all
+from agent.tools.market import market_view, merged, quote_info, snapshot_all
 from agent.tools.models import (
     ExecuteInput,
     Execution,
@@ -43,8 +44,7 @@ async def _quotes(ctx: ToolContext, proposals: list[Proposal]) -> tuple[dict[str
     notes: list[str] = []
     for p in proposals:
         try:
-            _, venue = pick_venue(ctx, p.action)
-            quotes[p.client_id] = await venue.quote(p.action)
+            quotes[p.client_id] = await ctx.deps.venue_for(p.action).quote(p.action)
         except (ConnectorError, ToolFailure) as exc:
             notes.append(f"no quote for {p.action.describe()}: {explain(exc)}")
     return quotes, notes
@@ -92,10 +92,14 @@ async def preview_intent(ctx: ToolContext, args: IntentInput) -> Preview:
     intent = intents.parse_text(args.text)
     named = {v for k, v in intents.contract(intent).items() if k in _ASSET_FIELDS and isinstance(v, str)}
     book, view = await book_and_view(ctx, named)
-    actions = intents.plan_actions(intent, book, view)
+    return await preview_actions(ctx, args.text, intents.plan_actions(intent, book, view))
+
+
+async def preview_actions(ctx: ToolContext, text: str, actions: list[Action]) -> Preview:
+    """Quote and gate concrete actions; store them under a token when every one may execute."""
     if not actions:
         raise ToolFailure("the plan is empty: nothing to do for this request")
-    book, view = await book_and_view(ctx, named | {a for act in actions for a in _assets(act)})
+    book, view = await book_and_view(ctx, {a for act in actions for a in _assets(act)})
     verdicts, quotes, notes = await evaluate(ctx, actions, f"mcp-{uuid.uuid4().hex[:12]}", book, view)
     total = sum((Decimal(v.notional_usd) for v in verdicts), Decimal(0))
     executable = all(v.passed for v in verdicts)
@@ -104,14 +108,14 @@ async def preview_intent(ctx: ToolContext, args: IntentInput) -> Preview:
     )
     plan: StoredPlan | None = None
     if executable:
-        plan = ctx.plans.put(args.text, tuple(verdicts), total, needs_approval)
+        plan = ctx.plans.put(text, tuple(verdicts), total, needs_approval)
     else:
         notes.append("not executable: fix the rejected actions (see violations) and preview again")
     summary = "; ".join(v.explain() for v in verdicts)
     ctx.deps.ledger.audit(
         "mcp.preview",
         {
-            "text": args.text,
+            "text": text,
             "actions": [v.action.describe() for v in verdicts],
             "executable": executable,
             "total_notional_usd": str(total),
@@ -163,12 +167,13 @@ async def execute_plan(ctx: ToolContext, args: ExecuteInput) -> Execution:
             "the plan no longer passes the risk gate as previewed (" + "; ".join(changed) + "). "
             "Nothing was executed; call preview_intent again."
         )
-    from agent.runner import execute_actions
-
     ctx.deps.ledger.audit(
         "mcp.execute", {"token": plan.token[:12], "actions": [a.describe() for a in actions]}
     )
-    result = await execute_actions(actions, ctx.deps, thread_id=f"mcp:{plan.token[4:20]}", auto_approve=True)
+    run_id = "mcp-" + plan.token.removeprefix("cfm-")[:16]
+    result = await execute_actions(
+        ctx.graph, ctx.deps, "mcp:" + ctx.deps.portfolio, run_id, actions, auto_approve=True
+    )
     fills = [_fill_info(f) for f in result.fills]
     problems = list(getattr(result, "errors", []) or [])
     rejected = [v.explain() for v in result.verdicts if not v.passed]
