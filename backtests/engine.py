@@ -1,0 +1,351 @@
+"""The replay loop: bars -> simulated clock -> the agent's own nodes -> the paper venue.
+
+Each tick happens at a bar boundary. At tick k (clock = open time of bar k) bars 0..k-1 are closed
+and visible; the strategy decides on them and the venue fills at bar k's open (or, with
+`fill_price="close"`, at bar k-1's close). Decisions go through `agent.fastpath.run_nodes` (fast) or
+the compiled LangGraph (`path="graph"`): analyse -> decide -> risk_check -> execute -> record, the
+same functions as live. The equity curve is marked at every bar's close.
+
+Skipping idle bars: a strategy may offer `wake_mask(closes) -> bool[]` (a superset of the bars
+after which it can act). The fast path then calls the nodes only on those bars (plus venue-only
+steps at funding settlements and at bars that touch a stop, target or liquidation price), which
+is what makes it fast; `skip_idle=False` runs every bar.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from backtests.data import Bars, TimeSeries
+from backtests.ledger_fills import FillReader, base_of
+from backtests.trades import Trade, TradeBook, utc
+from backtests.venue import VenueHandle, open_venue
+from connectors.domain import Action, ClosePosition, Holdings, Swap
+
+Path_ = Literal["fast", "graph"]
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FillModel:
+    """How simulated orders fill. `fee` is a fraction of notional per fill (0.001 = 0.1%)."""
+
+    fill_price: Literal["next_open", "close"] = "next_open"
+    fee: Decimal = Decimal("0.001")
+    slippage_bps: Decimal = Decimal(0)
+
+    def describe(self) -> str:
+        when = ("at the next bar's open" if self.fill_price == "next_open"
+                else "at the decision bar's close")
+        return (f"Orders are decided on a bar's close and fill {when}; fee {self.fee * 100}% of notional "
+                f"per fill; slippage {self.slippage_bps} bps against the order; perp funding settles at "
+                f"each funding time at the mark; stops, targets and liquidations trigger intrabar on "
+                f"high/low (worst case first); lending interest accrues continuously. Positions still open "
+                f"when the data ends are closed at the last bar's close and counted as trades.")
+
+
+@dataclass
+class ReplayResult:
+    times: np.ndarray
+    equity: np.ndarray
+    trades: list[Trade]
+    fees: float
+    funding: float
+    exposure_bars: int
+    errors: list[str] = field(default_factory=list)
+    ticks: int = 0
+
+
+@dataclass
+class _Segment:
+    """Equity between ticks is linear in the closes: A + sum(B_s * close_s)."""
+
+    start: int
+    a: float
+    b: dict[str, float]
+
+
+class Replay:
+    def __init__(
+        self,
+        strategy: Any,
+        bars: list[Bars],
+        *,
+        cash: Decimal,
+        cash_asset: str = "USDT",
+        fill: FillModel = FillModel(),
+        funding: dict[str, TimeSeries] | None = None,
+        marks: dict[str, TimeSeries] | None = None,
+        lending: dict[str, TimeSeries] | None = None,
+        path: Path_ = "fast",
+        skip_idle: bool = True,
+        risk: Any = None,
+        progress: ProgressFn | None = None,
+        workdir: Path | None = None,
+    ) -> None:
+        if not bars:
+            raise ValueError("no candle data given")
+        self.strategy = strategy
+        self.bars = bars
+        self.cash = cash
+        self.cash_asset = cash_asset.upper()
+        self.fill = fill
+        self.funding = funding or {}
+        self.marks = marks or {}
+        self.lending = lending or {}
+        self.path = path
+        self.skip_idle = skip_idle
+        self.risk = risk
+        self.progress = progress
+        self.workdir = workdir
+        self._funding_seen: dict[str, Decimal] = {}
+
+    async def run(self) -> ReplayResult:
+        tmp: tempfile.TemporaryDirectory[str] | None = None
+        workdir = self.workdir
+        if workdir is None:
+            base = "/dev/shm" if Path("/dev/shm").is_dir() else None
+            tmp = tempfile.TemporaryDirectory(prefix="defai-bt-", dir=base)
+            workdir = Path(tmp.name)
+        try:
+            venue = open_venue(self, workdir)
+            return await self._loop(venue)
+        finally:
+            if tmp is not None:
+                tmp.cleanup()
+
+    # ------------------------------------------------------------------------------------------
+    def _wake_bars(self, n: int) -> np.ndarray:
+        """Tick indices k (1..n-1) where the nodes run."""
+        every = np.arange(1, n)
+        mask_fn = getattr(self.strategy, "wake_mask", None)
+        if self.path == "graph" or not self.skip_idle or mask_fn is None:
+            return every
+        wake = np.zeros(n, dtype=bool)
+        for b in self.bars:
+            m = np.asarray(mask_fn(b.close), dtype=bool)
+            if len(m) != n:
+                return every
+            wake |= m
+        return np.flatnonzero(wake[:-1]) + 1
+
+    def _venue_ticks(self, n: int) -> np.ndarray:
+        """Bars at whose open funding settles: the venue steps there even if the strategy sleeps."""
+        master = self.bars[0].times
+        out: list[np.ndarray] = []
+        for series in self.funding.values():
+            pos = np.searchsorted(master, series.times)
+            pos = pos[(pos > 0) & (pos < n)]
+            out.append(pos)
+        return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+    async def _loop(self, venue: VenueHandle) -> ReplayResult:
+        master = self.bars[0]
+        n = len(master)
+        closes = {b.symbol: b.close for b in self.bars}
+        highs = {b.symbol: b.high for b in self.bars}
+        lows = {b.symbol: b.low for b in self.bars}
+        book = TradeBook()
+        reader = FillReader(book)
+        segments: list[_Segment] = [_Segment(0, float(self.cash), {})]
+        decide_at = self._wake_bars(n)
+        venue_at = self._venue_ticks(n)
+        ticks = np.union1d(decide_at, venue_at).astype(np.int64)
+        decide_set = set(decide_at.tolist())
+        errors: list[str] = []
+        interval = master.interval_ns
+        triggers: list[tuple[str, float, int]] = []
+        next_report = 0
+        scan_from = 0
+        for k in ticks.tolist():
+            while True:  # venue-only steps where a stop / target / liquidation level was touched
+                hit = _first_trigger(triggers, highs, lows, scan_from, k)
+                if hit is None or hit + 1 >= k:
+                    break
+                scan_from = hit + 1
+                venue.clock.set(utc(int(master.times[scan_from])))
+                venue.cursor(scan_from)
+                fills, holdings = await venue.step()
+                self._after(reader, fills, holdings, scan_from, segments, venue, triggers)
+            venue.clock.set(utc(int(master.times[k])))
+            venue.cursor(k)
+            if k in decide_set:
+                state = await venue.tick(f"bt-{k}")
+                errors.extend(state.get("errors", []))
+                self._observe_funding(reader, state.get("holdings"))
+                fills = venue.drain()
+                holdings = await venue.holdings()
+            else:
+                fills, holdings = await venue.step()
+            scan_from = k
+            self._after(reader, fills, holdings, k, segments, venue, triggers)
+            if self.progress is not None and k >= next_report:
+                self.progress(k, n)
+                next_report = k + max(n // 200, 1)
+        # end of data: close everything at the last close, through the same nodes (requested actions)
+        end = utc(int(master.times[-1]) + interval)
+        venue.clock.set(end)
+        venue.cursor(n)
+        holdings = await venue.holdings()
+        closing = _close_all(holdings, self.cash_asset)
+        if closing:
+            state = await venue.tick("bt-end", requested=closing, strategy=False)
+            errors.extend(state.get("errors", []))
+            self._observe_funding(reader, state.get("holdings"))
+        fills = venue.drain()
+        holdings = await venue.holdings()
+        reader.apply(fills, n - 1, _sides(holdings))
+        last_prices = {s: float(c[-1]) for s, c in closes.items()}
+        for sym, _pos in list(book.open.items()):  # anything the venue could not close (should not happen)
+            errors.append(f"{sym}: position still open at the end; closed in the book at the last close")
+            book.close_all({sym: last_prices.get(base_of(sym), 0.0)}, float(self.fill.fee), end, n - 1)
+        equity, exposure = _curve(segments, closes, n)
+        final = _equity_of(holdings, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()})
+        equity[-1] = float(final) if final is not None else equity[-1]
+        if self.progress is not None:
+            self.progress(n, n)
+        return ReplayResult(master.times, equity, book.trades, book.fees_paid, book.funding_paid,
+                            exposure, errors, len(ticks))
+
+    def _observe_funding(self, reader: FillReader, holdings: Holdings | None) -> None:
+        """Charge funding settled since the last look to the open trade it belongs to."""
+        if holdings is None:
+            return
+        for p in holdings.positions:
+            market = p.market.upper()
+            delta = p.funding_paid - self._funding_seen.get(market, Decimal(0))
+            if delta:
+                reader.book.accrue_funding(market, float(delta))
+            self._funding_seen[market] = p.funding_paid
+
+    def _after(self, reader: FillReader, fills: list[Any], holdings: Holdings, k: int,
+               segments: list[_Segment], venue: VenueHandle, triggers: list[tuple[str, float, int]]) -> None:
+        if not fills:
+            self._observe_funding(reader, holdings)
+        else:
+            reader.apply(fills, k, _sides(holdings))
+            touched = {f.asset_in.upper() for f in fills} | {f.asset_out.upper() for f in fills}
+            for market in touched:
+                self._funding_seen.pop(market, None)
+            self._observe_funding(reader, holdings)
+        prices = venue.prices_now(k)
+        seg = _segment(holdings, prices, k)
+        if seg.b != segments[-1].b or fills or abs(seg.a - segments[-1].a) > 1e-9:
+            if segments[-1].start == k:
+                segments[-1] = seg
+            else:
+                segments.append(seg)
+        triggers[:] = _trigger_levels(holdings)
+
+
+def _sides(h: Holdings) -> dict[str, int]:
+    return {p.market.upper(): p.side.sign for p in h.positions}
+
+
+def _close_all(h: Holdings, cash_asset: str) -> list[Action]:
+    """Requested actions that flatten the book: close every perp, sell every non-cash asset."""
+    actions: list[Action] = [ClosePosition(market=p.market, side=p.side, reason="end of data")
+                             for p in h.positions]
+    stables = {"USD", "USDT", "USDC", "DAI", cash_asset}
+    for asset, amount in h.balances.items():
+        if amount > 0 and asset.upper() not in stables:
+            actions.append(Swap(sell=asset, buy=cash_asset, amount="all", reason="end of data"))
+    return actions
+
+
+def _equity_of(h: Holdings, prices: dict[str, Decimal]) -> Decimal | None:
+    total = Decimal(0)
+    for asset, amount in h.balances.items():
+        a = asset.upper()
+        if a in ("USD", "USDT", "USDC", "DAI", "BUSD"):
+            total += amount
+        elif a in prices:
+            total += amount * prices[a]
+        else:
+            return h.equity_usd
+    for p in h.positions:
+        px = prices.get(base_of(p.market))
+        if px is None:
+            return h.equity_usd
+        total += p.margin + p.side.sign * p.size * (px - p.entry_price)
+    for asset, amount in h.supplied.items():
+        total += amount * (Decimal(1) if asset.upper() not in prices else prices[asset.upper()])
+    for asset, amount in h.borrowed.items():
+        total -= amount * (Decimal(1) if asset.upper() not in prices else prices[asset.upper()])
+    return total
+
+
+def _segment(h: Holdings, prices: dict[str, float], k: int) -> _Segment:
+    """Linear equity model from a snapshot taken at the tick's prices."""
+    b: dict[str, float] = {}
+    for asset, amount in h.balances.items():
+        a = asset.upper()
+        if a in prices:
+            b[a] = b.get(a, 0.0) + float(amount)
+    for p in h.positions:
+        s = base_of(p.market)
+        if s in prices:
+            b[s] = b.get(s, 0.0) + p.side.sign * float(p.size)
+    for asset, amount in h.supplied.items():
+        if asset.upper() in prices:
+            b[asset.upper()] = b.get(asset.upper(), 0.0) + float(amount)
+    for asset, amount in h.borrowed.items():
+        if asset.upper() in prices:
+            b[asset.upper()] = b.get(asset.upper(), 0.0) - float(amount)
+    eq = _equity_of(h, {s: Decimal(repr(v)) for s, v in prices.items()})
+    total = float(eq) if eq is not None else 0.0
+    a = total - sum(qty * prices[s] for s, qty in b.items())
+    return _Segment(k, a, {s: q for s, q in b.items() if q != 0.0})
+
+
+def _curve(segments: list[_Segment], closes: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, int]:
+    equity = np.empty(n, dtype=np.float64)
+    exposure = 0
+    for j, seg in enumerate(segments):
+        lo = seg.start
+        hi = segments[j + 1].start if j + 1 < len(segments) else n
+        if hi <= lo:
+            continue
+        part = np.full(hi - lo, seg.a)
+        for s, q in seg.b.items():
+            part += q * closes[s][lo:hi]
+        equity[lo:hi] = part
+        if seg.b:
+            exposure += hi - lo
+    return equity, exposure
+
+
+def _trigger_levels(h: Holdings) -> list[tuple[str, float, int]]:
+    """(symbol, level, direction): direction -1 fires when low <= level, +1 when high >= level."""
+    out: list[tuple[str, float, int]] = []
+    for p in h.positions:
+        s = base_of(p.market)
+        sign = p.side.sign
+        for level, adverse in ((p.liquidation_price, True), (p.stop_loss, True), (p.take_profit, False)):
+            if level is None:
+                continue
+            down = (sign > 0) == adverse
+            out.append((s, float(level), -1 if down else 1))
+    return out
+
+
+def _first_trigger(triggers: list[tuple[str, float, int]], highs: dict[str, np.ndarray],
+                   lows: dict[str, np.ndarray], lo: int, hi: int) -> int | None:
+    """First bar in [lo, hi) whose range touches a trigger level, if any."""
+    first: int | None = None
+    for s, level, direction in triggers:
+        if s not in highs or hi <= lo:
+            continue
+        seg = lows[s][lo:hi] <= level if direction < 0 else highs[s][lo:hi] >= level
+        if seg.any():
+            j = lo + int(np.argmax(seg))
+            first = j if first is None else min(first, j)
+    return first
+

@@ -1,0 +1,63 @@
+"""Venue fills -> signed position changes in the trade book (spot swaps, perps, liquidations)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from backtests.trades import TradeBook
+from connectors.domain import Fill
+
+STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD", "USDC.E", "FDUSD"})
+_SPLIT = re.compile(r"[-/:_ ]")
+
+
+def base_of(market: str) -> str:
+    """`BTC-PERP`, `BTC/USDT:USDT` -> `BTC`."""
+    return _SPLIT.split(market.upper())[0]
+
+
+class FillReader:
+    """Feeds fills into a TradeBook: spot trades keyed by asset, perp trades by market."""
+
+    def __init__(self, book: TradeBook) -> None:
+        self.book = book
+
+    def apply(self, fills: Iterable[Fill], bar: int, new_sides: dict[str, int]) -> None:
+        """`new_sides`: the direction of each perp market after these fills (from the venue snapshot)."""
+        for f in fills:
+            if f.status.value == "rejected":
+                continue
+            self._one(f, bar, new_sides)
+
+    def _one(self, f: Fill, bar: int, new_sides: dict[str, int]) -> None:
+        kind = f.kind
+        if kind == "swap":
+            sell, buy = f.asset_in.upper(), f.asset_out.upper()
+            if buy not in STABLES and sell in STABLES and f.amount_out > 0:
+                net_in = f.amount_in - (f.fee if f.fee_asset.upper() == sell else 0)
+                price = float(net_in / f.amount_out)
+                fee = float(f.fee) if f.fee_asset.upper() == sell else float(f.fee) * price
+                self.book.fill(buy, float(f.amount_out), price, fee, f.at, bar)
+            elif sell not in STABLES and buy in STABLES and f.amount_in > 0:
+                fee_base = f.fee if f.fee_asset.upper() == sell else 0
+                price = float(f.amount_out / (f.amount_in - fee_base)) if f.amount_in > fee_base else 0.0
+                fee = float(fee_base) * price if fee_base else float(f.fee)
+                self.book.fill(sell, -float(f.amount_in), price, fee, f.at, bar)
+            return
+        if kind in ("open_position", "close_position", "liquidation", "stop_loss", "take_profit") or \
+                f.asset_in.upper().endswith("PERP") or f.asset_out.upper().endswith("PERP"):
+            self._perp(f, bar, new_sides)
+
+    def _perp(self, f: Fill, bar: int, new_sides: dict[str, int]) -> None:
+        price = float(f.price or 0)
+        fee = float(f.fee)
+        opening = f.kind == "open_position" and f.amount_out > 0 and f.asset_in.upper() in STABLES
+        market = (f.asset_out if opening else f.asset_in).upper()
+        held = self.book.open.get(market)
+        side = held.side if held is not None else new_sides.get(market, 1)
+        if opening:
+            self.book.fill(market, side * float(f.amount_out), price, fee, f.at, bar)
+            return
+        closed_by = "strategy" if f.kind in ("open_position", "close_position") else f.kind
+        self.book.fill(market, -side * float(f.amount_in), price, fee, f.at, bar, closed_by)

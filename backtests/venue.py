@@ -1,0 +1,177 @@
+"""Wires one backtest: the paper venue over a pre-loaded price feed, and the agent's dependencies.
+
+The venue, ledger, risk gate and kill switch are the real ones; the ledger and switch live in a
+throw-away directory (on tmpfs when available). The risk policy is permissive unless one is given,
+because a backtest measures the strategy; pass `risk=` to replay the gate's limits too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from agent.context import AgentDeps
+from agent.ledger import Ledger
+from agent.risk import KillSwitch, RiskGate, RiskPolicy
+from agent.settings import Settings
+from agent.state import AgentState, fresh_tick
+from connectors.domain import Action, Fill, Holdings, MarketView
+from connectors.paper import PaperConfig, PaperVenue, PriceFeed
+from connectors.protocol import SimClock
+
+if TYPE_CHECKING:
+    from backtests.engine import Replay
+
+BIG = Decimal(10) ** 15
+BPS = Decimal(10_000)
+
+
+def permissive_policy() -> RiskPolicy:
+    """No notional, position, loss or approval limits; any asset and venue."""
+    return RiskPolicy(
+        max_notional_per_action_usd=BIG,
+        max_notional_per_day_usd=BIG,
+        max_leverage=Decimal(100),
+        max_slippage_bps=5000,
+        max_position_usd_per_market=BIG,
+        daily_loss_limit_usd=BIG,
+        min_health_factor=Decimal("1.01"),
+        allowed_assets=None,
+        allowed_venues=None,
+        approval_threshold_usd=BIG,
+    )
+
+
+def load_feed(feed: PriceFeed, replay: Replay) -> None:
+    """All bars go in up front: the feed itself hides every bar that has not closed at `now`."""
+    prev_close_fill = replay.fill.fill_price == "close"
+    for b in replay.bars:
+        opens, highs, lows = b.open, b.high, b.low
+        if prev_close_fill:  # the order fills at the previous close: that is the bar's "open" price
+            opens = np.r_[b.open[:1], b.close[:-1]]
+            highs, lows = np.maximum(b.high, opens), np.minimum(b.low, opens)
+        interval = timedelta(microseconds=b.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
+        secs = (b.times // 1000).astype(np.float64) / 1e6
+        rows = zip(secs.tolist(), opens.tolist(), highs.tolist(), lows.tolist(), b.close.tolist(),
+                   b.volume.tolist(), strict=True)
+        feed.add_candles(b.symbol, rows, interval=interval)
+    for symbol, series in replay.funding.items():
+        for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
+            feed.append_funding(symbol, t, v)
+    for symbol, series in replay.marks.items():
+        for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
+            feed.append_mark(symbol, t, v)
+
+
+class _Market:
+    """The venue's market view, plus lending rates from the data when given (as of the last bar)."""
+
+    def __init__(self, venue: PaperVenue, lending: dict[str, Any], handle: VenueHandle) -> None:
+        self.venue = venue
+        self.lending = lending
+        self.handle = handle
+
+    async def market_view(self, symbols: Any, lookback: int) -> MarketView:
+        view = self.venue.view(symbols, lookback)
+        if self.lending and self.handle.k > 0:
+            apy = dict(view.lending_apy)
+            for asset, series in self.lending.items():
+                v = series[self.handle.k - 1]
+                if v == v:
+                    apy[asset] = Decimal(repr(float(v)))
+            view = MarketView.model_construct(at=view.at, prices=view.prices, closes=view.closes,
+                                              funding_rates=view.funding_rates, lending_apy=apy)
+        return view
+
+
+class VenueHandle:
+    """What the replay loop needs: move the cursor, run a tick through the nodes, step the venue."""
+
+    def __init__(self, replay: Replay, workdir: Path) -> None:
+        start = datetime.fromtimestamp(int(replay.bars[0].times[0]) // 10**9, tz=UTC)
+        self.clock = SimClock(start)
+        self.feed = PriceFeed(self.clock, interval=timedelta(microseconds=max(replay.bars[0].interval_ns, 1000)
+                                                            // 1000))
+        load_feed(self.feed, replay)
+        fee_bps = replay.fill.fee * BPS
+        slip = replay.fill.slippage_bps
+        cash_asset = replay.cash_asset
+        stables = tuple({*PaperConfig().stablecoins, cash_asset})
+        config = PaperConfig(
+            spot_fee_bps=fee_bps, spot_slippage_bps=slip, spot_depth_usd=BIG,
+            perp_taker_fee_bps=fee_bps, perp_maker_fee_bps=fee_bps, perp_slippage_bps=slip,
+            collateral_asset=cash_asset, stablecoins=stables,
+        )
+        self.venue = PaperVenue(self.clock, self.feed, config=config, cash={cash_asset: replay.cash})
+        self.closes = {b.symbol: b.close for b in replay.bars}
+        self.opens = {b.symbol: np.asarray(self.feed._candles[b.symbol].opens) for b in replay.bars}
+        self.k = 0
+        lending = {a: s.asof(replay.bars[0].times) for a, s in replay.lending.items()}
+        settings = Settings(data_dir=workdir, risk=replay.risk or permissive_policy())
+        self.deps = AgentDeps(
+            venues={self.venue.name: self.venue},
+            market=_Market(self.venue, lending, self),
+            clock=self.clock,
+            settings=settings,
+            ledger=Ledger(workdir / "ledger.sqlite"),
+            gate=RiskGate(settings.risk),
+            kill_switch=KillSwitch(workdir / "killswitch.sqlite"),
+            strategy=replay.strategy,
+            portfolio="backtest",
+            auto_approve=True,
+        )
+        self.path = replay.path
+        self._graph: Any = None
+        self._pending: list[Fill] = []
+
+    def cursor(self, k: int) -> None:
+        self.k = k
+
+    def prices_now(self, k: int) -> dict[str, float]:
+        """The price each symbol trades at, at tick k (the venue's own view of it)."""
+        if k < len(next(iter(self.opens.values()))):
+            return {s: float(o[k]) for s, o in self.opens.items()}
+        return {s: float(c[-1]) for s, c in self.closes.items()}
+
+    async def step(self) -> tuple[list[Fill], Holdings]:
+        """Venue-only: settle stops, liquidations, funding and interest up to now."""
+        fills = self.venue.advance()
+        return fills, self.venue.holdings()
+
+    async def tick(self, run_id: str, requested: list[Action] | None = None,
+                   strategy: bool = True) -> AgentState:
+        """Settle the venue, then one pass of analyse -> decide -> risk -> execute -> record."""
+        self._pending.extend(self.venue.advance())
+        saved = self.deps.strategy
+        if not strategy:
+            self.deps.strategy = None
+        try:
+            if self.path == "graph":
+                if self._graph is None:
+                    from agent.graph import build_graph
+
+                    self._graph = build_graph()
+                state: AgentState = await self._graph.ainvoke(fresh_tick(run_id, requested), context=self.deps)
+            else:
+                from agent.fastpath import run_nodes
+
+                state = await run_nodes(self.deps, run_id, requested)
+        finally:
+            self.deps.strategy = saved
+        self._pending.extend(state.get("fills", []))
+        return state
+
+    def drain(self) -> list[Fill]:
+        out, self._pending = self._pending, []
+        return out
+
+    async def holdings(self) -> Holdings:
+        return self.venue.holdings()
+
+
+def open_venue(replay: Replay, workdir: Path) -> VenueHandle:
+    return VenueHandle(replay, workdir)
