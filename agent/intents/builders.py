@@ -205,7 +205,9 @@ def build_wrap(toks: list[Tok], unwrap: bool) -> Intent:
 
 _LENDING = {"supply": SupplyIntent, "withdraw": WithdrawIntent, "borrow": BorrowIntent, "repay": RepayIntent}
 _COLLATERAL_MARKS = frozenset({"against", "collateral", "as", "backed", "using", "with"})
-_FULL_WORDS = frozenset({"off", "full", "fully", "completely", "entirely", "entire", "whole"})
+_FULL_WORDS = frozenset(
+    {"off", "full", "fully", "completely", "entirely", "entire", "whole", "close", "settle", "clear", "kill"}
+)
 
 
 def build_lending(toks: list[Tok], kind: str) -> Intent:

@@ -67,11 +67,13 @@ def build_open(toks: list[Tok], side: str | None) -> Intent:
     if size is None:
         return ask(f"How large should the {market} {side} be (in {market} or in dollars)?")
     if size.kind in ("all", "frac"):
-        return ask(f"Give the {market} {side} a size in {market} or dollars, not a share of the balance.")
+        return ask(
+            f"How large should the {market} {side} be, in {market} or in dollars (not a share of the balance)?"
+        )
     for i, tok in enumerate(toks):
         if tok.kind == "num" and not tok.used and i and toks[i - 1].text in ("at", "@", "limit"):
             return ask(
-                "I only place market orders from a sentence; drop the entry price or use the perps CLI."
+                "I only place market orders from a sentence: should I open at market instead of at that price?"
             )
     assert size.value is not None
     value = size.value
@@ -158,7 +160,7 @@ def build_transfer(toks: list[Tok]) -> Intent:
         return ask(f"I need the recipient's full 0x address{who}; what is it?")
     to = _checksum(addrs[0].text)
     if to is None:
-        return ask(f"{addrs[0].text} is not a valid address (length or checksum); please paste it again.")
+        return ask(f"{addrs[0].text} is not a valid address (length or checksum); can you paste it again?")
     if not symbols:
         return ask("Which asset, and how much, should I send?")
     if len(symbols) > 1:
@@ -174,7 +176,7 @@ def build_transfer(toks: list[Tok]) -> Intent:
     try:
         return TransferIntent(asset=symbols[0], amount=amount_value(qty), to=to)
     except ValidationError as err:
-        return ask(f"I can't send that: {explain(err)}.")
+        return ask(f"I can't send that: {explain(err)}. How much should I send?")
 
 
 def build_yield(toks: list[Tok]) -> Intent:
@@ -191,7 +193,7 @@ def build_yield(toks: list[Tok]) -> Intent:
     if target is None or target.value is None:
         return ask(f"How many dollars per {period} do you want to earn?")
     if target.pct:
-        return ask(f"How many dollars per {period} is the goal? I plan income in USD.")
+        return ask(f"I plan income in USD: how many dollars per {period} is the goal?")
     target.used = True
     mentions = [
         m for m in find_mentions(toks) if not (is_stable(m.symbol) and m.index == toks.index(target) + 1)
@@ -214,7 +216,7 @@ def build_yield(toks: list[Tok]) -> Intent:
             period=period,  # type: ignore[arg-type]
         )
     except ValidationError as err:
-        return ask(f"I can't plan that: {explain(err)}.")
+        return ask(f"I can't plan that: {explain(err)}. What income and principal do you mean?")
 
 
 _OBJECTIVES = (

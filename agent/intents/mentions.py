@@ -107,6 +107,8 @@ def find_mentions(toks: list[Tok], *, exclude_venues: bool = True) -> list[Menti
         j = i - 1
         while j >= 0 and toks[j].text in _SKIP and toks[j].kind not in ("all", "num"):
             j -= 1
+        if j > 0 and toks[j].text == "in" and toks[j - 1].kind in ("all", "frac"):
+            j -= 1  # "everything in my LINK wallet"
         if j >= 0:
             qty = qty_of(toks[j])
             if qty is not None and (j == i - 1 or toks[j + 1].text in ("of", "my", "the", "worth", "your")):

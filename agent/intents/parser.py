@@ -63,6 +63,16 @@ _FAMILIES: dict[str, str] = (
     | {w: "send" for w in ("send", "transfer")}
     | {w: "perp" for w in ("long", "short", "close")}
 )
+_TRADE_VERBS = (SELL_VERBS | BUY_VERBS | {"dca"}) - {
+    "want",
+    "need",
+    "get",
+    "receive",
+    "obtain",
+    "pay",
+    "move",
+    "put",
+}
 _JOINERS = frozenset({"and", "then", ",", ";", "&", "also", "after", "afterwards", "plus"})
 _LEADERS = frozenset(
     {"please", "pls", "i", "want", "to", "then", "also", "and", "can", "you", "would", "like", "it"}
@@ -119,12 +129,12 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
     if len(families) > 1:
         return ask(f"That is several actions ({' then '.join(families)}); I do one at a time. Which first?")
     if _CONDITION.search(text):
-        return ask("I don't place conditional orders from a sentence; tell me what to do now.")
+        return ask("I don't place conditional orders from a sentence; what should I do right now?")
     has_addr = any(t.kind in ("addr", "name") for t in toks)
     if (has_addr and wordset & _TRANSFER_VERBS) or wordset & _STRICT_TRANSFER:
         return build_transfer(toks)
     period = ft.income_period(toks)
-    if period and (wordset & _EARN or (not wordset & (SELL_VERBS | BUY_VERBS | {"dca"}))):
+    if period and (wordset & _EARN or not wordset & _TRADE_VERBS):
         return build_yield(toks)
     if _ADVICE.search(text):
         return ask("I execute requests rather than give advice or prices. " + HELP)
