@@ -129,7 +129,8 @@ _UNIT_MIN = {
     "fortnight": 20160, "fortnights": 20160,
     "month": 43830, "months": 43830, "mo": 43830,
     "year": 525960, "years": 525960, "yr": 525960,
-}  # fmt: skip
+} | {d + s: 10080 for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+     for s in ("", "s")}  # fmt: skip
 _ADVERBS = {
     "hourly": 60, "daily": 1440, "nightly": 1440, "weekly": 10080, "biweekly": 20160,
     "fortnightly": 20160, "monthly": 43830,

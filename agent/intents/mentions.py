@@ -24,7 +24,7 @@ SELL_VERBS = frozenset(
 )  # fmt: skip
 BUY_VERBS = frozenset(
     {"buy", "buying", "bought", "get", "getting", "purchase", "purchasing", "acquire", "grab", "receive",
-     "obtain", "accumulate", "stack", "ape", "need", "want", "pick", "scoop", "load"}
+     "obtain", "accumulate", "stack", "ape", "need", "want", "like", "pick", "scoop", "load"}
 )  # fmt: skip
 _SELL_PREPS = frozenset({"with", "using", "use", "from", "paying", "via"})
 _BUY_PREPS = frozenset({"into", "to", "->", "towards", "up"})
@@ -82,7 +82,7 @@ def primary_role(toks: list[Tok]) -> Role | None:
     """The side the main verb puts its object on: 'buy' -> buy, 'sell'/'swap' -> sell."""
     for i, tok in enumerate(toks):
         nxt = toks[i + 1].text if i + 1 < len(toks) else ""
-        if tok.text in ("need", "want") and nxt in _AUX:
+        if tok.text in ("need", "want", "like") and nxt in _AUX:
             continue
         if tok.text in SELL_VERBS:
             return "sell"
@@ -130,6 +130,8 @@ def find_mentions(toks: list[Tok], *, exclude_venues: bool = True) -> list[Menti
                 mention.link = len(mentions) - 1
         if j >= 0 and mention.link is None:
             mention.marker = toks[j].text
+            if mention.marker == "in" and j > 0 and toks[j - 1].text in ("paying", "pay", "payment", "paid"):
+                mention.marker = "with"
         mentions.append(mention)
     return mentions
 

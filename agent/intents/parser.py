@@ -19,7 +19,8 @@ from agent.intents.builders_more import (
     build_yield,
     side_of,
 )
-from agent.intents.mentions import BUY_VERBS, SELL_VERBS, find_mentions
+from agent.intents.lexicon import LENDING_PROTOCOLS
+from agent.intents.mentions import BUY_VERBS, SELL_VERBS, find_mentions, is_venue_context
 from agent.intents.models import Intent
 from agent.intents.scan import Tok, tokenize
 
@@ -99,7 +100,7 @@ def _has_phrase(words: list[str], first: str, nexts: frozenset[str]) -> bool:
     return any(w == first and i + 1 < len(words) and words[i + 1] in nexts for i, w in enumerate(words))
 
 
-def _lending_kind(words: list[str], wordset: set[str]) -> str | None:
+def _lending_kind(words: list[str], wordset: set[str], lender: bool) -> str | None:
     if wordset & _REPAY or _has_phrase(words, "pay", frozenset({"back", "off", "down"})):
         return "repay"
     if wordset & _DEBT and wordset & {"settle", "clear", "close", "cover", "reduce", "kill"}:
@@ -108,9 +109,11 @@ def _lending_kind(words: list[str], wordset: set[str]) -> str | None:
         return "borrow"
     if wordset & _WITHDRAW:
         return "withdraw"
-    if (_has_phrase(words, "take", frozenset({"out"})) or wordset & {"pull", "remove"}) and "from" in wordset:
+    if (_has_phrase(words, "take", frozenset({"out"})) or wordset & {"pull", "remove"}) and (
+        "from" in wordset or "out" in wordset or lender
+    ):
         return "withdraw"
-    if wordset & _SUPPLY:
+    if wordset & _SUPPLY or (lender and wordset & {"put", "move", "stick", "place", "add"}):
         return "supply"
     return None
 
@@ -125,6 +128,8 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
         return ask(
             "That sounds like something not to do or to cancel; I only take one positive action. What should I do?"
         )
+    if any(t.kind == "num" and t.signed == "-" and not t.pct for t in toks):
+        return ask("Amounts must be positive; how much did you mean?")
     families = _several_actions(toks)
     if len(families) > 1:
         return ask(f"That is several actions ({' then '.join(families)}); I do one at a time. Which first?")
@@ -150,7 +155,11 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
         return build_lending(toks, "repay")
     if wordset & _HARD_CLOSE or (wordset & _CLOSE and wordset & _POSITION):
         return build_close(toks)
-    lending = _lending_kind(words, wordset)
+    lender = any(
+        t.venue in LENDING_PROTOCOLS and (t.kind == "venue" or is_venue_context(toks, i))
+        for i, t in enumerate(toks)
+    )
+    lending = _lending_kind(words, wordset, lender)
     side = side_of(toks)
     levered = any(t.kind == "num" and t.lev for t in toks) or "leverage" in wordset
     if lending is None and (

@@ -65,6 +65,7 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:per\s?cent|percent|pct)\b", "%"),
         (r"\b(?:basis\s+points?|bips|bp)\b", "bps"),
         (r"\b(?:lev|leveraged)\b", "leverage"),
+        (r"\bde-?risk", "derisk"),
         (r"(\d)\s*(?:times|×)\s+(?=leverage)", r"\1x "),
         (r"(\d)\s*(?:usd|dollars?|bucks)\b", r"\1 usd"),
         (r"(\d),(?=\d{3}\b)", r"\1"),
