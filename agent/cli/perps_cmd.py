@@ -1,5 +1,91 @@
-"""`defai perps` commands."""
+"""`defai perps` commands: inspect perp venues through the real ccxt classes (live or recorded replies)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer(help="perps commands", no_args_is_help=True)
+from connectors.errors import FrameworkError
+from connectors.perps import PROFILES, MarketSpec, PerpsConnector, ReplayTransport
+
+app = typer.Typer(help="Perpetual futures venues (ccxt): markets, rules, funding.", no_args_is_help=True)
+
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "exchanges"
+
+
+def _fmt(value: object) -> str:
+    return "-" if value is None else f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+
+
+def _row(spec: MarketSpec) -> dict[str, str | None]:
+    return {
+        "symbol": spec.symbol,
+        "contract_size": _fmt(spec.contract_size),
+        "contract_unit": spec.base,
+        "amount_step_contracts": _fmt(spec.amount_step),
+        "min_amount_contracts": _fmt(spec.min_amount),
+        "min_cost_usd": _fmt(spec.min_cost),
+        "price_step": _fmt(spec.price_step),
+        "max_leverage": _fmt(spec.max_leverage),
+    }
+
+
+async def _markets(venue: str, offline: bool, fixtures: Path) -> list[MarketSpec]:
+    connector = PerpsConnector(venue)
+    try:
+        if offline:
+            routes = fixtures / connector.name / "routes.json"
+            if not routes.is_file():
+                raise typer.BadParameter(f"no recorded replies for {venue} at {routes}")
+            ReplayTransport.from_file(routes).install(connector.exchange)
+        return await connector.markets()
+    finally:
+        await connector.close()
+
+
+@app.command("markets")
+def markets(
+    venue: str = typer.Option(..., "--venue", help=f"ccxt exchange id ({', '.join(PROFILES)} are tested)"),
+    offline_fixture: bool = typer.Option(
+        False, "--offline-fixture", help="answer from recorded replies, no network"
+    ),
+    fixtures: Path = typer.Option(FIXTURES, "--fixtures", help="directory of recorded replies per venue"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
+) -> None:
+    """List perpetual markets with contract size, minimums and precision."""
+    try:
+        specs = asyncio.run(_markets(venue, offline_fixture, fixtures))
+    except FrameworkError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    rows = [_row(s) for s in specs]
+    if as_json:
+        typer.echo(json.dumps({"venue": venue, "markets": rows}, indent=2))
+        return
+    table = Table(title=f"{venue} perpetual markets" + (" (recorded)" if offline_fixture else ""))
+    for column in (
+        "symbol",
+        "contract size",
+        "min amount",
+        "min cost",
+        "amount step",
+        "price step",
+        "max lev",
+    ):
+        table.add_column(column, justify="left" if column == "symbol" else "right", no_wrap=True)
+    for r in rows:
+        table.add_row(
+            r["symbol"],
+            f"{r['contract_size']} {r['contract_unit']}",
+            f"{r['min_amount_contracts']} ct",
+            "-" if r["min_cost_usd"] == "-" else f"${r['min_cost_usd']}",
+            f"{r['amount_step_contracts']} ct",
+            r["price_step"],
+            r["max_leverage"],
+        )
+    Console().print(table)
