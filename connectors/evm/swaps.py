@@ -86,6 +86,7 @@ class SwapDesk:
         limit = self._limit(route, reference, bps)
         sell: Token = route.tokens[0]
         buy: Token = route.tokens[-1]
+        self._check_limit(route, limit, bps, venue)
         pay = route.amount_in if route.mode == "exact_in" else limit
         await self.tokens.require_balance(sell, pay, f"swap {sell.symbol} -> {buy.symbol}")
         dex = self._dex(action)
@@ -102,6 +103,19 @@ class SwapDesk:
         note = f"quoted {quote.amount_out} {buy.symbol} for {quote.amount_in} {sell.symbol} via {quote.route}"
         return make_fill(client_id, venue, "swap", receipt, asset_in=sell.symbol, amount_in=units(sell, paid),
                          asset_out=buy.symbol, amount_out=units(buy, got), note=note)  # fmt: skip
+
+    @staticmethod
+    def _check_limit(route: RouteQuote, limit: int, bps: int, venue: str) -> None:
+        """Refuse before approving anything when the price has already moved past the limit."""
+        sell, buy = route.tokens[0], route.tokens[-1]
+        if route.mode == "exact_in" and route.amount_out < limit:
+            raise RejectedError(venue, f"slippage limit ({bps} bps): {units(sell, route.amount_in)} {sell.symbol} "
+                                f"now buys {units(buy, route.amount_out)} {buy.symbol}, below the minimum "
+                                f"{units(buy, limit)}")  # fmt: skip
+        if route.mode == "exact_out" and route.amount_in > limit:
+            raise RejectedError(venue, f"slippage limit ({bps} bps): {units(buy, route.amount_out)} {buy.symbol} "
+                                f"now costs {units(sell, route.amount_in)} {sell.symbol}, above the maximum "
+                                f"{units(sell, limit)}")  # fmt: skip
 
     async def _deadline(self) -> int:
         block = await self.tokens.rpc.block("latest")

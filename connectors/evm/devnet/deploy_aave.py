@@ -26,13 +26,14 @@ class ReserveSpec:
     liquidation_bonus_bps: int
     stable: bool
     seed_units: int  # liquidity the deployer supplies so borrows are possible
+    borrowed_units: int  # what the deployer borrows back, so rates (and APYs) are not zero
 
 
 RESERVES = {
-    "WETH": ReserveSpec(3000, 8000, 8250, 10500, False, 1000),
-    "USDC": ReserveSpec(1, 7700, 8000, 10450, True, 2_000_000),
-    "DAI": ReserveSpec(1, 7500, 8000, 10500, True, 2_000_000),
-    "WBTC": ReserveSpec(60000, 7000, 7500, 10650, False, 50),
+    "WETH": ReserveSpec(3000, 8000, 8250, 10500, False, 1000, 300),
+    "USDC": ReserveSpec(1, 7700, 8000, 10450, True, 2_000_000, 1_200_000),
+    "DAI": ReserveSpec(1, 7500, 8000, 10500, True, 2_000_000, 1_000_000),
+    "WBTC": ReserveSpec(60000, 7000, 7500, 10650, False, 50, 5),
 }
 
 
@@ -97,6 +98,9 @@ def deploy_aave(d: Deployer, tokens: dict[str, Contract], decimals: dict[str, in
         raw = spec.seed_units * 10 ** decimals[s]
         d.send(tokens[s].functions.approve(pool.address, raw))
         d.send(pool.functions.supply(asset, raw, d.me, 0))
+    for s in symbols:
+        raw = RESERVES[s].borrowed_units * 10 ** decimals[s]
+        d.send(pool.functions.borrow(tokens[s].address, raw, 2, 0, d.me))
 
     book = {
         "aave_addresses_provider": provider.address,
