@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.intents import Intent, parse, to_contract
 from agent.tools.errors import ToolFailure
 from connectors.domain import Action, Holdings, MarketView
 
@@ -11,20 +12,16 @@ NEEDS_SCHEDULE = frozenset({"dca"})
 ADVICE_ONLY = frozenset({"yield_goal", "rebalance"})
 
 
-def parse_text(text: str) -> Any:
+def parse_text(text: str) -> Intent:
     """Parse with the offline deterministic parser (no network, no LLM)."""
-    from agent.intents.parser import parse
-
     return parse(text)
 
 
-def contract(intent: Any) -> dict[str, Any]:
-    from agent.intents.contract import to_contract
-
+def contract(intent: Intent) -> dict[str, Any]:
     return to_contract(intent)
 
 
-def plan_actions(intent: Any, book: Holdings, view: MarketView) -> list[Action]:
+def plan_actions(intent: Intent, book: Holdings, view: MarketView) -> list[Action]:
     """The planner's concrete actions for an executable intent; IntentError becomes a ToolFailure."""
     from agent.intents.planner import to_actions
 
