@@ -55,9 +55,11 @@ class StopDemoReport:
         return out
 
 
-def _bars(entry: float, hours_flat: int, drop: float, count: int) -> list[tuple[datetime, float, ...]]:
+def _bars(
+    entry: float, hours_flat: int, drop: float, count: int
+) -> list[tuple[datetime, float, float, float, float]]:
     """Flat around `entry` for `hours_flat` hours, then falling `drop` per hour (lows 0.5% below close)."""
-    bars: list[tuple[datetime, float, ...]] = []
+    bars: list[tuple[datetime, float, float, float, float]] = []
     price = entry
     for i in range(count):
         t = START + i * HOUR
@@ -70,9 +72,15 @@ def _bars(entry: float, hours_flat: int, drop: float, count: int) -> list[tuple[
     return bars
 
 
-def long_with_stop_demo(*, margin: Decimal = Decimal(1000), leverage: Decimal = Decimal(3),
-                        stop_pct: Decimal = Decimal("0.05"), funding_rate: Decimal = Decimal("0.0001"),
-                        entry: float = 60_000.0, cash: Decimal = Decimal(10_000)) -> StopDemoReport:
+def long_with_stop_demo(
+    *,
+    margin: Decimal = Decimal(1000),
+    leverage: Decimal = Decimal(3),
+    stop_pct: Decimal = Decimal("0.05"),
+    funding_rate: Decimal = Decimal("0.0001"),
+    entry: float = 60_000.0,
+    cash: Decimal = Decimal(10_000),
+) -> StopDemoReport:
     """Long BTC with `margin` USDC at `leverage`x, stop `stop_pct` below entry, funding every 8h.
 
     Price is flat for 24h (three funding settlements at 08:00, 16:00, 00:00 are paid) and then falls
@@ -87,8 +95,15 @@ def long_with_stop_demo(*, margin: Decimal = Decimal(1000), leverage: Decimal = 
     price = Decimal(repr(entry))
     stop = price * (1 - stop_pct)
     opened = venue.execute_sync(
-        OpenPosition(market="BTC", side=Side.LONG, size=margin * leverage, size_unit=SizeUnit.USD,
-                     leverage=leverage, stop_loss=stop, reason="demo"),
+        OpenPosition(
+            market="BTC",
+            side=Side.LONG,
+            size=margin * leverage,
+            size_unit=SizeUnit.USD,
+            leverage=leverage,
+            stop_loss=stop,
+            reason="demo",
+        ),
         client_id="demo-long",
     )
     liq = venue.holdings().positions[0].liquidation_price
@@ -110,8 +125,17 @@ def long_with_stop_demo(*, margin: Decimal = Decimal(1000), leverage: Decimal = 
     if stop_fill is None:
         raise RuntimeError("demo price path never reached the stop")
     return StopDemoReport(
-        entry_price=opened.price or price, size=opened.amount_out, leverage=leverage,
-        margin=opened.amount_in, open_fee=opened.fee, liquidation_price=liq, stop_price=stop,
-        funding_payments=tuple(payments), funding_paid=paid, stop_fill=stop_fill, cash_before=cash,
-        cash_after=venue.holdings().balance("USDC"), fills=venue.fills,
+        entry_price=opened.price or price,
+        size=opened.amount_out,
+        leverage=leverage,
+        margin=opened.amount_in,
+        open_fee=opened.fee,
+        liquidation_price=liq,
+        stop_price=stop,
+        funding_payments=tuple(payments),
+        funding_paid=paid,
+        stop_fill=stop_fill,
+        cash_before=cash,
+        cash_after=venue.holdings().balance("USDC"),
+        fills=venue.fills,
     )

@@ -23,8 +23,12 @@ def flat_feed(clock: SimClock, prices: dict[str, float]) -> PriceFeed:
     return feed
 
 
-def build_venue(clock: SimClock, prices: dict[str, float] | None = None,
-                cash: dict[str, Decimal] | None = None, **overrides: Any) -> PaperVenue:
+def build_venue(
+    clock: SimClock,
+    prices: dict[str, float] | None = None,
+    cash: dict[str, Decimal] | None = None,
+    **overrides: Any,
+) -> PaperVenue:
     feed = flat_feed(clock, prices or {"BTC": 60_000.0, "ETH": 2_000.0})
     return PaperVenue.with_defaults(clock, feed, cash=cash or {"USDC": D(10_000)}, **overrides)
 

@@ -34,8 +34,9 @@ async def test_isolated_long_liquidation_price_and_margin(clock: SimClock) -> No
 
 async def test_isolated_short_liquidation_price(clock: SimClock) -> None:
     venue = build_venue(clock)
-    await venue.execute(OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(10)),
-                        client_id="S")
+    await venue.execute(
+        OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(10)), client_id="S"
+    )
     pos = (await venue.snapshot()).position("BTC")
     assert pos is not None
     # liq = (6000 + 600) / (0.1 x 1.005) = 6600 / 0.1005 = 65671.64...
@@ -62,8 +63,9 @@ async def test_long_is_liquidated_when_a_bar_low_crosses_the_liq_price(clock: Si
 async def test_funding_over_several_intervals(clock: SimClock) -> None:
     venue = build_venue(clock)
     # a settlement exactly at the open time is not paid (the position did not exist before it)
-    venue.feed.add_funding("BTC", [(T0, 0.01), (T0 + 8 * HOUR, 0.0001), (T0 + 16 * HOUR, 0.0003),
-                                   (T0 + 24 * HOUR, -0.0002)])
+    venue.feed.add_funding(
+        "BTC", [(T0, 0.01), (T0 + 8 * HOUR, 0.0001), (T0 + 16 * HOUR, 0.0003), (T0 + 24 * HOUR, -0.0002)]
+    )
     await venue.execute(long_btc(leverage=5), client_id="L")  # margin 6000/5 = 1200
     flat_hours(venue, 24, 60_000.0)
     pos = (await venue.snapshot()).position("BTC")
@@ -78,8 +80,9 @@ async def test_funding_over_several_intervals(clock: SimClock) -> None:
 async def test_shorts_receive_positive_funding(clock: SimClock) -> None:
     venue = build_venue(clock)
     venue.feed.constant_funding("BTC", 0.0001, T0 + 8 * HOUR, T0 + 16 * HOUR)
-    await venue.execute(OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(2)),
-                        client_id="S")
+    await venue.execute(
+        OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(2)), client_id="S"
+    )
     flat_hours(venue, 16, 60_000.0)
     pos = (await venue.snapshot()).position("BTC")
     assert pos is not None and pos.funding_paid == D("-1.2")  # two x 6000 x 0.0001 received
@@ -117,8 +120,17 @@ async def test_take_profit_triggered_by_the_high_pays_maker_fee(clock: SimClock)
 
 async def test_short_stop_triggers_on_the_high_and_a_bar_hitting_both_stops_out(clock: SimClock) -> None:
     venue = build_venue(clock)
-    await venue.execute(OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(3),
-                                     stop_loss=D(62_000), take_profit=D(58_000)), client_id="S")
+    await venue.execute(
+        OpenPosition(
+            market="BTC",
+            side=Side.SHORT,
+            size=D("0.1"),
+            leverage=D(3),
+            stop_loss=D(62_000),
+            take_profit=D(58_000),
+        ),
+        client_id="S",
+    )
     (fill,) = step(venue, 60_000, 62_500, 57_500, 60_000)  # touches both: the conservative path stops
     assert (fill.kind, fill.price, fill.realized_pnl) == ("stop_loss", D(62_000), D(-200))
 
@@ -157,8 +169,10 @@ async def test_reduce_only_close_fraction_and_realized_pnl(clock: SimClock) -> N
     # 0.05 closed at 61000: pnl 50; margin released 1500; fee 3050 x 0.0005 = 1.525
     assert (half.amount_in, half.realized_pnl, half.fee) == (D("0.05"), D(50), D("1.525"))
     assert half.amount_out == D(1500) + 50 - D("1.525")
-    reduce = await venue.execute(OpenPosition(market="BTC", side=Side.SHORT, size=D(1), leverage=D(2),
-                                              reduce_only=True), client_id="r1")
+    reduce = await venue.execute(
+        OpenPosition(market="BTC", side=Side.SHORT, size=D(1), leverage=D(2), reduce_only=True),
+        client_id="r1",
+    )
     assert reduce.amount_in == D("0.05") and reduce.realized_pnl == D(50)  # clipped to what is open
     assert (await venue.snapshot()).positions == ()
     assert (await venue.snapshot()).balance("USDC") == D(10_000) - 3 + 100 - 2 * D("1.525")
@@ -166,12 +180,15 @@ async def test_reduce_only_close_fraction_and_realized_pnl(clock: SimClock) -> N
 
 async def test_size_in_usd_adding_and_flip_refusal(clock: SimClock) -> None:
     venue = build_venue(clock)
-    fill = await venue.execute(OpenPosition(market="BTC-PERP", side=Side.LONG, size=D(3000),
-                                            size_unit=SizeUnit.USD, leverage=D(3)), client_id="U")
+    fill = await venue.execute(
+        OpenPosition(market="BTC-PERP", side=Side.LONG, size=D(3000), size_unit=SizeUnit.USD, leverage=D(3)),
+        client_id="U",
+    )
     assert fill.amount_out == D("0.05") and fill.amount_in == D(1000)
     step(venue, 60_000, 62_000, 60_000, 62_000)
-    await venue.execute(OpenPosition(market="BTC-PERP", side=Side.LONG, size=D("0.05"), leverage=D(3)),
-                        client_id="U2")
+    await venue.execute(
+        OpenPosition(market="BTC-PERP", side=Side.LONG, size=D("0.05"), leverage=D(3)), client_id="U2"
+    )
     pos = (await venue.snapshot()).position("BTC-PERP")
     assert pos is not None and pos.size == D("0.1") and pos.entry_price == D(61_000)
     with pytest.raises(RejectedError, match="would flip"):
