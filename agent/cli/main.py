@@ -15,6 +15,8 @@ from agent.cli import (
     mcp_cmd,
     perps_cmd,
     risk_cmd,
+    run_cmd,
+    unwind_cmd,
 )
 
 app = typer.Typer(
@@ -34,3 +36,5 @@ app.add_typer(backtest_cmd.app, name="backtest")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(jobs_cmd.app, name="jobs")
 app.command("mcp")(mcp_cmd.serve)
+app.command("run")(run_cmd.run)
+app.command("unwind")(unwind_cmd.unwind)

@@ -54,9 +54,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def log_event(logger: logging.Logger, event: str, *, level: int = logging.INFO, **fields: Any) -> None:
+def log_event(
+    logger: logging.Logger, event: str, *, level: int = logging.INFO, exc_info: bool = False, **fields: Any
+) -> None:
     """Log `event` with key/value fields (rendered as JSON by JsonFormatter)."""
-    logger.log(level, event, extra={_FIELDS: fields})
+    logger.log(level, event, exc_info=exc_info, extra={_FIELDS: fields})
 
 
 def configure_logging(level: str = "INFO", stream: IO[str] | None = None) -> None:

@@ -12,6 +12,8 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,13 +76,18 @@ class Daemon:
         data_dir: Path,
         portfolio: str,
         config: DaemonConfig,
-        runner: TickRunner,
+        runner: TickRunner | None = None,
+        open_runner: Callable[[], AbstractAsyncContextManager[TickRunner]] | None = None,
         handle_signals: bool = True,
     ) -> None:
+        """Give a `runner`, or `open_runner` to build it only once both locks are held."""
+        if (runner is None) == (open_runner is None):
+            raise ValueError("give exactly one of runner or open_runner")
         self.data_dir = Path(data_dir)
         self.portfolio = portfolio
         self.config = config
-        self.runner = runner
+        self._runner = runner
+        self._open_runner = open_runner
         self.url = config.job_store_url(self.data_dir)
         self.metrics = Metrics()
         self.notifier = Notifier(config.webhook_url, config.webhook_events, portfolio=portfolio)
@@ -97,6 +104,12 @@ class Daemon:
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
+    @property
+    def runner(self) -> TickRunner:
+        if self._runner is None:
+            raise RuntimeError("the tick runner is opened when the daemon starts")
+        return self._runner
+
     def stop(self) -> None:
         self._stop.set()
 
@@ -105,7 +118,12 @@ class Daemon:
         try:
             for lock in self._locks:
                 acquired.append(lock.acquire())
-            await self._serve_locked()
+            if self._open_runner is not None:
+                async with self._open_runner() as runner:
+                    self._runner = runner
+                    await self._serve_locked()
+            else:
+                await self._serve_locked()
         finally:
             for lock in reversed(acquired):
                 lock.release()

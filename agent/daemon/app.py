@@ -1,0 +1,115 @@
+"""Entry points behind `defai run` and `defai unwind`: settings + daemon config in, a running service out."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.daemon.config import DaemonConfig, load_daemon_config
+from agent.daemon.logs import configure_logging
+from connectors.errors import ConfigError
+
+if TYPE_CHECKING:
+    from agent.daemon.unwind import UnwindReport
+    from agent.settings import Settings
+    from connectors.domain import Action
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise ConfigError(f"unsupported TOML value {value!r}")
+
+
+def _core_only(path: Path) -> Path:
+    """A copy of the TOML without `[daemon]`, for Settings (which rejects tables it does not know)."""
+    raw = tomllib.loads(path.read_text())
+    raw.pop("daemon", None)
+    fd, name = tempfile.mkstemp(prefix="defai-settings-", suffix=".toml")
+    with os.fdopen(fd, "w") as out:
+        for key, value in raw.items():
+            out.write(f"{key} = {_toml_value(value)}\n")
+    atexit.register(lambda: Path(name).unlink(missing_ok=True))
+    return Path(name)
+
+
+def load_run_config(config_path: Path | None) -> tuple[Settings, DaemonConfig]:
+    """Core Settings and the `[daemon]` table from one TOML file (env still overrides the core settings)."""
+    from agent.settings import load_settings
+
+    if config_path is None:
+        return load_settings(), DaemonConfig()
+    if not Path(config_path).is_file():
+        raise ConfigError(f"config file not found: {config_path}")
+    daemon = load_daemon_config(config_path)
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        if "daemon" not in str(exc):
+            raise
+        settings = load_settings(_core_only(Path(config_path)))
+    return settings, daemon
+
+
+async def run_daemon(settings: Settings, config: DaemonConfig) -> None:
+    """Configure logging, open the graph runner, serve until SIGTERM/SIGINT."""
+    from agent.daemon.service import Daemon
+    from agent.daemon.ticks import GraphTickRunner
+
+    configure_logging(config.log_level)
+    if settings.live:
+        raise ConfigError("the daemon runs on paper only in this version (live venues are not wired)")
+    async with GraphTickRunner.open(settings) as runner:
+        daemon = Daemon(
+            data_dir=settings.data_dir, portfolio=settings.portfolio, config=config, runner=runner
+        )
+        await daemon.serve()
+
+
+async def unwind_portfolio(
+    settings: Settings, *, stable: str = "USDC", confirm: Callable[[list[Action]], bool] | None = None
+) -> UnwindReport | None:
+    """Take the portfolio (refused while a daemon owns it), switch to REDUCING, unwind through the gate.
+
+    Returns None when `confirm` declines the first round's plan (nothing was sent).
+    """
+    from agent.checkpoint import sqlite_checkpointer
+    from agent.daemon.locks import AlreadyRunning, portfolio_lock
+    from agent.daemon.unwind import plan_unwind, snapshot, unwind
+    from agent.deps_factory import open_paper_deps
+    from agent.graph import build_graph
+    from agent.risk import KillSwitch, TradingState
+
+    switch = KillSwitch(settings.kill_switch_path)
+    lock = portfolio_lock(settings.data_dir, settings.portfolio)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        if switch.state is TradingState.ACTIVE:
+            switch.set(TradingState.REDUCING, "unwind requested while a daemon runs")
+        raise AlreadyRunning(exc.what, exc.path, exc.owner) from None
+    try:
+        deps = open_paper_deps(settings)
+        if confirm is not None and not confirm(plan_unwind(await snapshot(deps), stable)):
+            return None
+        if switch.state is not TradingState.REDUCING:
+            switch.set(TradingState.REDUCING, "unwind")
+        async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+            return await unwind(build_graph(saver), deps, stable=stable)
+    finally:
+        lock.release()
