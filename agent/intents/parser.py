@@ -172,9 +172,12 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
         return build_lending(toks, lending)
     if "dca" in wordset or ft.schedule(tokenize(text)).mentioned:
         return build_dca(toks)
-    if wordset & (SELL_VERBS | BUY_VERBS) or "->" in wordset:
-        return build_swap(toks)
     named = find_mentions(toks)
+    pair = len({m.symbol for m in named}) >= 2 and any(m.marker in ("to", "into", "for", "->") for m in named)
+    if wordset & (SELL_VERBS | BUY_VERBS) or "->" in wordset or pair:
+        for tok in toks:
+            tok.used = False
+        return build_swap(toks)
     if named:
         return ask(f"What would you like to do with {named[0].symbol}? " + HELP)
     return ask(HELP)
