@@ -42,6 +42,11 @@ def _config(thread_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": thread_id}}
 
 
+def _durability(graph: Any) -> dict[str, Any]:
+    """Sync durability whenever there is a checkpointer: a crash must not lose an approval."""
+    return {"durability": "sync"} if getattr(graph, "checkpointer", None) else {}
+
+
 async def _result(graph: Any, thread_id: str, out: dict[str, Any]) -> TickResult:
     interrupts = out.get("__interrupt__") or ()
     return TickResult(
@@ -60,7 +65,7 @@ async def run_tick(
 ) -> TickResult:
     """One pass of the loop. `run_id` must be unique per tick (it seeds the client ids)."""
     out = await graph.ainvoke(
-        fresh_tick(run_id, requested), _config(thread_id), context=deps, durability="sync"
+        fresh_tick(run_id, requested), _config(thread_id), context=deps, **_durability(graph)
     )
     return await _result(graph, thread_id, out)
 
@@ -69,7 +74,7 @@ async def resume(
     graph: Any, deps: AgentDeps, thread_id: str, answer: Literal["approve", "reject"] | dict[str, Any]
 ) -> TickResult:
     """Answer a pending approval; the tick continues where it paused."""
-    out = await graph.ainvoke(Command(resume=answer), _config(thread_id), context=deps, durability="sync")
+    out = await graph.ainvoke(Command(resume=answer), _config(thread_id), context=deps, **_durability(graph))
     return await _result(graph, thread_id, out)
 
 
@@ -87,7 +92,7 @@ async def continue_interrupted(graph: Any, deps: AgentDeps, thread_id: str) -> T
     snapshot = await graph.aget_state(_config(thread_id))
     if not snapshot.next or any(t.interrupts for t in snapshot.tasks):
         return None
-    out = await graph.ainvoke(None, _config(thread_id), context=deps, durability="sync")
+    out = await graph.ainvoke(None, _config(thread_id), context=deps, **_durability(graph))
     return await _result(graph, thread_id, out)
 
 
