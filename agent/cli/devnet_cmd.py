@@ -94,7 +94,9 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
         raise typer.Exit(1)
     block = int(anvil.rpc(info["rpc_url"], "eth_blockNumber"), 16)
     if as_json:
-        typer.echo(json.dumps({"running": True, "rpc_url": info["rpc_url"], "block": block, "pid": info["pid"]}))
+        typer.echo(
+            json.dumps({"running": True, "rpc_url": info["rpc_url"], "block": block, "pid": info["pid"]})
+        )
     else:
         console.print(f"devnet: running on {info['rpc_url']} (pid {info['pid']}), block {block}")
         console.print(f"address book: {home.info_path()}")

@@ -1,8 +1,8 @@
 """On-chain DeFi over web3.py (async): Uniswap V2/V3, Aave V3, ERC-4626, tokens; devnet, Ethereum, Base, Arbitrum.
 
-    connector = await connect("devnet")               # anvil's first test account on the local devnet
-    quote = await connector.quote(Swap(sell="WETH", buy="USDC", amount=Decimal(1)))
-    fill = await connector.execute(action, client_id=cid, quote=quote)
+connector = await connect("devnet")               # anvil's first test account on the local devnet
+quote = await connector.quote(Swap(sell="WETH", buy="USDC", amount=Decimal(1)))
+fill = await connector.execute(action, client_id=cid, quote=quote)
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ async def connect(
         await rpc.close()
         raise ConfigError(f"{book.rpc_url} serves chain {chain_id}, not {book.network} ({book.chain_id})")
     sender = TxSender(
-        rpc, signer, chain_id, journal=Journal(journal_path(book.network, signer.address)), poll_interval=poll_interval
+        rpc,
+        signer,
+        chain_id,
+        journal=Journal(journal_path(book.network, signer.address)),
+        poll_interval=poll_interval,
     )
     return EvmConnector(rpc, sender, book, default_slippage_bps=default_slippage_bps)

@@ -89,10 +89,18 @@ class Aave:
         data = await self.rpc.read(self.pool, RESERVE_DATA, token.address)
         a_token, variable_debt = str(data[8]), str(data[10])
         if int(a_token, 16) == 0:
-            raise RejectedError(self.rpc.venue, f"{token.symbol} is not listed on Aave on {self.tokens.book.network}")
+            raise RejectedError(
+                self.rpc.venue, f"{token.symbol} is not listed on Aave on {self.tokens.book.network}"
+            )
         self._reserves[token.symbol] = (a_token, variable_debt)
         return Reserve(
-            token.symbol, a_token, variable_debt, apy_from_ray(data[2]), apy_from_ray(data[4]), int(data[2]), int(data[4])
+            token.symbol,
+            a_token,
+            variable_debt,
+            apy_from_ray(data[2]),
+            apy_from_ray(data[4]),
+            int(data[2]),
+            int(data[4]),
         )
 
     async def _reserve_tokens(self, token: Token) -> tuple[str, str]:
@@ -120,7 +128,9 @@ class Aave:
         have = await self.supplied(token)
         if have == 0 or (raw is not None and raw > have):
             wanted = "everything" if raw is None else f"{units(token, raw)} {token.symbol}"
-            raise InsufficientFunds(self.rpc.venue, f"Aave withdraw of {wanted}: {units(token, have)} supplied")
+            raise InsufficientFunds(
+                self.rpc.venue, f"Aave withdraw of {wanted}: {units(token, have)} supplied"
+            )
         amount = MAX_UINT256 if raw is None else raw
         label = f"Aave withdraw {'all' if raw is None else units(token, raw)} {token.symbol}"
         call = Call(self.pool, WITHDRAW.data(token.address, amount, self.me), label)

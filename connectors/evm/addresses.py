@@ -131,9 +131,15 @@ def devnet_book(path: Path | None = None) -> Book:
     if path is None:
         from connectors.evm.devnet.home import info_path
 
-        path = Path(os.environ.get("DEFAI_DEVNET_INFO", "")) if os.environ.get("DEFAI_DEVNET_INFO") else info_path()
+        path = (
+            Path(os.environ.get("DEFAI_DEVNET_INFO", ""))
+            if os.environ.get("DEFAI_DEVNET_INFO")
+            else info_path()
+        )
     if not path.is_file():
-        raise ConfigError(f"no running devnet ({path} missing): start one with `defai devnet up --background`")
+        raise ConfigError(
+            f"no running devnet ({path} missing): start one with `defai devnet up --background`"
+        )
     doc = json.loads(path.read_text())
     a = doc["addresses"]
     return Book(
@@ -147,7 +153,9 @@ def devnet_book(path: Path | None = None) -> Book:
         uniswap_v2_router=a["uniswap_v2_router"],
         uniswap_v2_factory=a["uniswap_v2_factory"],
         aave_pool=a["aave_pool"],
-        vaults={v["symbol"].upper(): Vault(v["symbol"], v["address"], v["asset"]) for v in doc.get("vaults", [])},
+        vaults={
+            v["symbol"].upper(): Vault(v["symbol"], v["address"], v["asset"]) for v in doc.get("vaults", [])
+        },
     )
 
 
@@ -159,9 +167,15 @@ def book_for(network: str, *, rpc_url: str | None = None) -> Book:
         return book if rpc_url is None else _with_url(book, rpc_url)
     if name not in MAINNETS:
         raise ConfigError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
-    url = rpc_url or os.environ.get(f"DEFAI_EVM__RPC_URL_{name.upper()}") or os.environ.get("DEFAI_EVM__RPC_URL")
+    url = (
+        rpc_url
+        or os.environ.get(f"DEFAI_EVM__RPC_URL_{name.upper()}")
+        or os.environ.get("DEFAI_EVM__RPC_URL")
+    )
     if not url:
-        raise ConfigError(f"no RPC URL for {name}: set DEFAI_EVM__RPC_URL (or DEFAI_EVM__RPC_URL_{name.upper()})")
+        raise ConfigError(
+            f"no RPC URL for {name}: set DEFAI_EVM__RPC_URL (or DEFAI_EVM__RPC_URL_{name.upper()})"
+        )
     return _with_url(MAINNETS[name], url)
 
 

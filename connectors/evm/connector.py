@@ -93,7 +93,9 @@ class EvmConnector:
 
     async def _run(self, action: Action, client_id: str, quote: Quote | None) -> Fill:
         if isinstance(action, Swap):
-            fill, used = await self.swaps.execute(action, client_id=client_id, venue=self.name, reference=quote)
+            fill, used = await self.swaps.execute(
+                action, client_id=client_id, venue=self.name, reference=quote
+            )
             self._quotes[client_id] = used
             return fill
         if isinstance(action, Supply | Withdraw | Borrow | Repay):
@@ -128,11 +130,15 @@ class EvmConnector:
         if action.asset.upper() == "ETH":
             wei = to_raw(self.book.token("WETH"), action.amount)
             receipt = await self.tokens.transfer_native(to, wei, client_id=client_id)
-            return make_fill(client_id, self.name, "transfer", receipt, asset_in="ETH", amount_in=action.amount)
+            return make_fill(
+                client_id, self.name, "transfer", receipt, asset_in="ETH", amount_in=action.amount
+            )
         token = self.book.token(action.asset)
         receipt = await self.tokens.transfer(token, to, to_raw(token, action.amount), client_id=client_id)
         sent, _ = moved(receipt, token.address, self.address)
-        return make_fill(client_id, self.name, "transfer", receipt, asset_in=token.symbol, amount_in=units(token, sent))
+        return make_fill(
+            client_id, self.name, "transfer", receipt, asset_in=token.symbol, amount_in=units(token, sent)
+        )
 
     def quote_for(self, client_id: str) -> Quote | None:
         """The quote a swap's limits were computed from (what `quoted_amount_out` reports)."""
@@ -194,7 +200,9 @@ class EvmConnector:
                 if isinstance(debt, int) and debt:
                     borrowed[s] = units(self.book.tokens[s], debt)
             health = (await aave.account()).health_factor
-        return Holdings(balances=balances, supplied=supplied, borrowed=borrowed, health_factor=health, at=utc_now())
+        return Holdings(
+            balances=balances, supplied=supplied, borrowed=borrowed, health_factor=health, at=utc_now()
+        )
 
     async def close(self) -> None:
         await self.rpc.close()
@@ -212,5 +220,7 @@ def journal_path(network: str, address: str) -> Path | None:
         return None
     import os
 
-    base = Path(os.environ.get("DEFAI_EVM__JOURNAL_DIR") or Path.home() / ".local" / "share" / "defai" / "evm")
+    base = Path(
+        os.environ.get("DEFAI_EVM__JOURNAL_DIR") or Path.home() / ".local" / "share" / "defai" / "evm"
+    )
     return base / f"{network}-{address.lower()}.jsonl"

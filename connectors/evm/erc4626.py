@@ -59,7 +59,9 @@ class Vaults:
         matches = [v for v in vaults.values() if v.asset.upper() == name.upper()]
         if len(matches) == 1:
             return matches[0]
-        raise RejectedError(self.rpc.venue, f"no single ERC-4626 vault for {name!r} on {self.tokens.book.network}")
+        raise RejectedError(
+            self.rpc.venue, f"no single ERC-4626 vault for {name!r} on {self.tokens.book.network}"
+        )
 
     def underlying(self, vault: Vault) -> Token:
         return self.tokens.book.token(vault.asset)
@@ -107,7 +109,8 @@ class Vaults:
         most = int(await self.rpc.read_one(vault.address, MAX_WITHDRAW, self.tokens.me))
         if raw > most:
             raise InsufficientFunds(
-                self.rpc.venue, f"withdraw {units(token, raw)} {token.symbol}: {vault.symbol} holds {units(token, most)}"
+                self.rpc.venue,
+                f"withdraw {units(token, raw)} {token.symbol}: {vault.symbol} holds {units(token, most)}",
             )
         label = f"withdraw {units(token, raw)} {token.symbol} from {vault.symbol}"
         call = Call(vault.address, WITHDRAW.data(raw, self.tokens.me, self.tokens.me), label)
@@ -119,7 +122,9 @@ class Vaults:
         amount = held if shares is None else shares
         if amount == 0 or amount > held:
             raise InsufficientFunds(self.rpc.venue, f"redeem from {vault.symbol}: {held} raw shares held")
-        call = Call(vault.address, REDEEM.data(amount, self.tokens.me, self.tokens.me), f"redeem {vault.symbol}")
+        call = Call(
+            vault.address, REDEEM.data(amount, self.tokens.me, self.tokens.me), f"redeem {vault.symbol}"
+        )
         return await self.tokens.sender.send(call, client_id=client_id)
 
     async def harvest(self, vault: Vault, raw: int, *, client_id: str) -> Receipt:
@@ -127,5 +132,9 @@ class Vaults:
         token = self.underlying(vault)
         await self.tokens.require_balance(token, raw, "harvest")
         await self.tokens.ensure_allowance(token, vault.address, raw, client_id=client_id)
-        call = Call(vault.address, HARVEST.data(raw), f"harvest {units(token, raw)} {token.symbol} into {vault.symbol}")
+        call = Call(
+            vault.address,
+            HARVEST.data(raw),
+            f"harvest {units(token, raw)} {token.symbol} into {vault.symbol}",
+        )
         return await self.tokens.sender.send(call, client_id=client_id)

@@ -58,7 +58,9 @@ def _devnet_account(selector: str | None) -> LocalAccount:
     for acct in accounts:
         if acct["address"].lower() == selector.lower():
             return _from_key(acct["private_key"], "anvil test account")
-    raise ConfigError(f"account {selector!r} is not one of the devnet's test accounts (use 0-9 or an address)")
+    raise ConfigError(
+        f"account {selector!r} is not one of the devnet's test accounts (use 0-9 or an address)"
+    )
 
 
 def load_account(network: str, account: str | None = None) -> LocalAccount:

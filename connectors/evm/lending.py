@@ -35,7 +35,9 @@ class LendingDesk:
             return self.vaults.vault(action.asset)
         vault = self.vaults.vault(protocol)
         if vault.asset.upper() != action.asset.upper():
-            raise RejectedError(self.tokens.rpc.venue, f"{vault.symbol} holds {vault.asset}, not {action.asset}")
+            raise RejectedError(
+                self.tokens.rpc.venue, f"{vault.symbol} holds {vault.asset}, not {action.asset}"
+            )
         return vault
 
     async def execute(self, action: LendingAction, *, client_id: str, venue: str) -> Fill:
@@ -77,7 +79,9 @@ class LendingDesk:
         shares_out, shares_in = moved(receipt, vault.address, self.tokens.me)
         decimals = await self.vaults.share_decimals(vault)
         shares = shares_in if isinstance(action, Supply) else shares_out
-        note = f"{'minted' if isinstance(action, Supply) else 'burned'} {shares / 10**decimals} {vault.symbol}"
+        note = (
+            f"{'minted' if isinstance(action, Supply) else 'burned'} {shares / 10**decimals} {vault.symbol}"
+        )
         return fill.model_copy(update={"note": note})
 
     def _fill(self, receipt: Receipt, action: LendingAction, client_id: str, venue: str, address: str,
@@ -85,5 +89,9 @@ class LendingDesk:
         token = self.tokens.book.token(symbol)
         out, into = moved(receipt, address, self.tokens.me)
         if isinstance(action, Supply | Repay):
-            return make_fill(client_id, venue, action.kind, receipt, asset_in=symbol, amount_in=units(token, out))
-        return make_fill(client_id, venue, action.kind, receipt, asset_out=symbol, amount_out=units(token, into))
+            return make_fill(
+                client_id, venue, action.kind, receipt, asset_in=symbol, amount_in=units(token, out)
+            )
+        return make_fill(
+            client_id, venue, action.kind, receipt, asset_out=symbol, amount_out=units(token, into)
+        )

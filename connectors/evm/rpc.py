@@ -5,7 +5,6 @@ Vendor errors are translated here: network trouble -> TransientError, a revert -
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp
@@ -49,14 +48,16 @@ class Rpc:
         self.url = url
         self.venue = venue
         self.provider = AsyncHTTPProvider(
-            url, request_kwargs={"timeout": aiohttp.ClientTimeout(total=timeout)}, exception_retry_configuration=None
+            url,
+            request_kwargs={"timeout": aiohttp.ClientTimeout(total=timeout)},
+            exception_retry_configuration=None,
         )
         self.w3 = AsyncWeb3(self.provider)
 
     async def request(self, method: str, params: list[Any]) -> Any:
         try:
             resp = await self.provider.make_request(RPCEndpoint(method), params)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientError(self.venue, f"{method} to {self.url} failed: {exc!r}") from exc
         if "error" in resp:
             error = dict(resp["error"])  # type: ignore[arg-type]
@@ -66,7 +67,9 @@ class Rpc:
             raise RpcError(method, error)
         return resp["result"]
 
-    async def call(self, to: str, data: bytes, *, sender: str | None = None, value: int = 0, block: str = "latest") -> bytes:
+    async def call(
+        self, to: str, data: bytes, *, sender: str | None = None, value: int = 0, block: str = "latest"
+    ) -> bytes:
         tx: dict[str, Any] = {"to": to, "data": "0x" + data.hex()}
         if sender:
             tx["from"] = sender

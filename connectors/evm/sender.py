@@ -104,11 +104,12 @@ class TxSender:
         max_fee = 2 * int(block.get("baseFeePerGas", "0x0"), 16) + priority
         if balance < gas * max_fee + call.value:
             raise InsufficientFunds(
-                self.venue, f"{call.label}: native balance {balance} wei < gas + value {gas * max_fee + call.value} wei"
+                self.venue,
+                f"{call.label}: native balance {balance} wei < gas + value {gas * max_fee + call.value} wei",
             )
         async with self._lock:
             nonce = await self._next_nonce()
-            tx = {
+            tx: dict[str, Any] = {
                 "type": 2,
                 "chainId": self.chain_id,
                 "nonce": nonce,
@@ -120,7 +121,9 @@ class TxSender:
                 "maxPriorityFeePerGas": priority,
             }
             raw = bytes(self._account.sign_transaction(tx).raw_transaction)
-            sent = SentTx(client_id=client_id, tx_hash="0x" + keccak(raw).hex(), nonce=nonce, raw="0x" + raw.hex())
+            sent = SentTx(
+                client_id=client_id, tx_hash="0x" + keccak(raw).hex(), nonce=nonce, raw="0x" + raw.hex()
+            )
             self.journal.record(sent)
             await self._broadcast(sent, call.label)
             self._nonce = nonce + 1
@@ -135,12 +138,16 @@ class TxSender:
         except Reverted as exc:
             raise RejectedError(self.venue, f"{call.label} would revert: {decode_revert(exc.data)}") from exc
         if estimate > call.gas_cap:
-            raise RejectedError(self.venue, f"{call.label} needs {estimate} gas, above the cap of {call.gas_cap}")
+            raise RejectedError(
+                self.venue, f"{call.label} needs {estimate} gas, above the cap of {call.gas_cap}"
+            )
         return min(call.gas_cap, estimate * 5 // 4 + 10_000)
 
     async def _next_nonce(self) -> int:
         if self._nonce is None:
-            self._nonce = int(await self.rpc.request("eth_getTransactionCount", [self.address, "pending"]), 16)
+            self._nonce = int(
+                await self.rpc.request("eth_getTransactionCount", [self.address, "pending"]), 16
+            )
         return self._nonce
 
     async def _broadcast(self, sent: SentTx, label: str) -> None:

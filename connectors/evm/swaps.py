@@ -9,6 +9,7 @@ from connectors.domain import Fill, Quote, Swap, utc_now
 from connectors.errors import RejectedError
 from connectors.evm.addresses import Token
 from connectors.evm.fills import make_fill, moved
+from connectors.evm.sender import Receipt
 from connectors.evm.tokens import Tokens, to_raw, units
 from connectors.evm.uniswap_v2 import UniswapV2
 from connectors.evm.uniswap_v3 import RouteQuote, UniswapV3
@@ -76,11 +77,16 @@ class SwapDesk:
         expected = to_raw(sell, reference.amount_in) if reference else route.amount_in
         return int((Decimal(expected) * (10_000 + bps) / 10_000).to_integral_value(ROUND_CEILING))
 
-    async def execute(self, action: Swap, *, client_id: str, venue: str, reference: Quote | None) -> tuple[Fill, Quote]:
+    async def execute(
+        self, action: Swap, *, client_id: str, venue: str, reference: Quote | None
+    ) -> tuple[Fill, Quote]:
         """Quote now, refuse what the wallet cannot pay, approve exactly, swap with the limit, read the fill."""
         route = await self.route(action)
         quote = self.to_quote(route, venue)
-        if reference is not None and (reference.asset_in, reference.asset_out) != (quote.asset_in, quote.asset_out):
+        if reference is not None and (reference.asset_in, reference.asset_out) != (
+            quote.asset_in,
+            quote.asset_out,
+        ):
             raise RejectedError(venue, "the reference quote is for a different pair")
         bps = self.default_slippage_bps if action.max_slippage_bps is None else action.max_slippage_bps
         limit = self._limit(route, reference, bps)
@@ -97,7 +103,9 @@ class SwapDesk:
         )
         return self.fill_from(receipt, client_id, venue, sell, buy, reference or quote), reference or quote
 
-    def fill_from(self, receipt, client_id: str, venue: str, sell: Token, buy: Token, quote: Quote) -> Fill:  # type: ignore[no-untyped-def]
+    def fill_from(
+        self, receipt: Receipt, client_id: str, venue: str, sell: Token, buy: Token, quote: Quote
+    ) -> Fill:
         paid, _ = moved(receipt, sell.address, self.tokens.me)
         _, got = moved(receipt, buy.address, self.tokens.me)
         note = f"quoted {quote.amount_out} {buy.symbol} for {quote.amount_in} {sell.symbol} via {quote.route}"

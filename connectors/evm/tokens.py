@@ -72,7 +72,9 @@ class Tokens:
             except RejectedError:
                 await self.sender.send(Call(token.address, APPROVE.data(spender, 0), "reset allowance"),
                                        client_id=f"{client_id}:approve0")  # fmt: skip
-        await self.sender.send(Call(token.address, APPROVE.data(spender, raw), label), client_id=f"{client_id}:approve")
+        await self.sender.send(
+            Call(token.address, APPROVE.data(spender, raw), label), client_id=f"{client_id}:approve"
+        )
 
     async def transfer(self, token: Token, to: str, raw: int, *, client_id: str) -> Receipt:
         await self.require_balance(token, raw, "transfer")
@@ -80,7 +82,9 @@ class Tokens:
         return await self.sender.send(call, client_id=client_id)
 
     async def transfer_native(self, to: str, wei: int, *, client_id: str) -> Receipt:
-        return await self.sender.send(Call(to, b"", f"send {units_eth(wei)} ETH", value=wei), client_id=client_id)
+        return await self.sender.send(
+            Call(to, b"", f"send {units_eth(wei)} ETH", value=wei), client_id=client_id
+        )
 
     async def wrap(self, wei: int, *, client_id: str) -> Receipt:
         weth = self.book.token("WETH")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from connectors.errors import RejectedError
 from connectors.evm.abi import Fn
@@ -46,13 +47,15 @@ class UniswapV2:
         return [route for route, exists in zip(candidates, ok, strict=True) if exists]
 
     async def _route_exists(self, route: tuple[Token, ...]) -> bool:
-        checks = await asyncio.gather(*(self._has_pair(a, b) for a, b in zip(route, route[1:], strict=False)))
+        checks = await asyncio.gather(*(self._has_pair(a, b) for a, b in itertools.pairwise(route)))
         return all(checks)
 
     async def quote(self, sell: Token, buy: Token, raw: int, mode: Mode) -> RouteQuote:
         routes = await self._routes(sell, buy)
         if not routes:
-            raise RejectedError(self.rpc.venue, f"no Uniswap V2 pair route from {sell.symbol} to {buy.symbol}")
+            raise RejectedError(
+                self.rpc.venue, f"no Uniswap V2 pair route from {sell.symbol} to {buy.symbol}"
+            )
         quotes = await asyncio.gather(*(self._quote_route(r, raw, mode) for r in routes))
         priced = [q for q in quotes if q is not None]
         if not priced:

@@ -60,7 +60,10 @@ class UniswapV3:
         if key not in self._pools:
             factory = self.book.uniswap_v3_factory or ""
             found = await asyncio.gather(
-                *(self.rpc.read_one(factory, GET_POOL, a.address, b.address, fee) for fee in self.book.fee_tiers)
+                *(
+                    self.rpc.read_one(factory, GET_POOL, a.address, b.address, fee)
+                    for fee in self.book.fee_tiers
+                )
             )
             self._pools[key] = tuple(  # type: ignore[index]
                 fee for fee, pool in zip(self.book.fee_tiers, found, strict=True) if pool != ZERO
@@ -83,7 +86,9 @@ class UniswapV3:
         """The best route: most out for exact-in, least in for exact-out."""
         routes = await self._routes(sell, buy)
         if not routes:
-            raise RejectedError(self.rpc.venue, f"no Uniswap V3 pool route from {sell.symbol} to {buy.symbol}")
+            raise RejectedError(
+                self.rpc.venue, f"no Uniswap V3 pool route from {sell.symbol} to {buy.symbol}"
+            )
         quotes = await asyncio.gather(*(self._quote_route(t, f, raw, mode) for t, f in routes))
         priced = [q for q in quotes if q is not None]
         if not priced:

@@ -103,5 +103,7 @@ def from_solc(name: str, compiled: dict[str, Any]) -> Artifact:
     for contracts in compiled["contracts"].values():
         if name in contracts:
             c = contracts[name]
-            return Artifact(name, c["abi"], c["evm"]["bytecode"]["object"], c["evm"]["bytecode"]["linkReferences"])
+            return Artifact(
+                name, c["abi"], c["evm"]["bytecode"]["object"], c["evm"]["bytecode"]["linkReferences"]
+            )
     raise KeyError(f"{name} not in solc output")

@@ -67,7 +67,9 @@ def deploy_aave(d: Deployer, tokens: dict[str, Contract], decimals: dict[str, in
     symbols = list(RESERVES)
     feeds = {s: d.deploy("MockAggregator", RESERVES[s].price_usd * 10**8) for s in symbols}
     assets = [tokens[s].address for s in symbols]
-    oracle = d.deploy("AaveOracle", provider.address, assets, [feeds[s].address for s in symbols], ZERO, ZERO, 10**8)
+    oracle = d.deploy(
+        "AaveOracle", provider.address, assets, [feeds[s].address for s in symbols], ZERO, ZERO, 10**8
+    )
     d.send(provider.functions.setPriceOracle(oracle.address))
     data_provider = d.deploy("AaveProtocolDataProvider", provider.address)
     d.send(provider.functions.setPoolDataProvider(data_provider.address))
@@ -102,7 +104,7 @@ def deploy_aave(d: Deployer, tokens: dict[str, Contract], decimals: dict[str, in
         raw = RESERVES[s].borrowed_units * 10 ** decimals[s]
         d.send(pool.functions.borrow(tokens[s].address, raw, 2, 0, d.me))
 
-    book = {
+    book: dict[str, str] = {
         "aave_addresses_provider": provider.address,
         "aave_acl_manager": acl.address,
         "aave_pool": pool.address,

@@ -93,9 +93,7 @@ def _seed_v3(
     fee: int,
 ) -> None:
     """Create a pool at the ratio of the two amounts and add full-range liquidity."""
-    (s0, u0), (s1, u1) = sorted(
-        [side_a, side_b], key=lambda side: int(tokens[side[0]].address, 16)
-    )
+    (s0, u0), (s1, u1) = sorted([side_a, side_b], key=lambda side: int(tokens[side[0]].address, 16))
     raw0, raw1 = _raw(u0, decimals[s0]), _raw(u1, decimals[s1])
     sqrt_price = isqrt((raw1 << 192) // raw0)
     t0, t1 = tokens[s0].address, tokens[s1].address

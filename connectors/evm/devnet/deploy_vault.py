@@ -53,7 +53,9 @@ def deploy_vaults(d: Deployer, tokens: dict[str, Contract]) -> tuple[dict[str, s
     vaults: list[dict[str, str]] = []
     for underlying in ("USDC", "WETH"):
         symbol = f"dv{underlying}"
-        vault: Contract = d.deploy(art, tokens[underlying].address, f"defai devnet {underlying} vault", symbol)
+        vault: Contract = d.deploy(
+            art, tokens[underlying].address, f"defai devnet {underlying} vault", symbol
+        )
         book[f"vault_{symbol}"] = vault.address
         vaults.append({"symbol": symbol, "address": vault.address, "asset": underlying})
     return book, vaults

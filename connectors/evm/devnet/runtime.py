@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -71,7 +72,9 @@ def up(port: int = DEFAULT_PORT, *, background: bool) -> tuple[dict[str, Any], a
     current = running()
     if current is not None:
         if current["port"] != port:
-            raise ConfigError(f"a devnet is already running on {current['rpc_url']}; `defai devnet down` first")
+            raise ConfigError(
+                f"a devnet is already running on {current['rpc_url']}; `defai devnet down` first"
+            )
         return current, None
     state_path, book = state.ensure_state()
     node = anvil.start(port, load_state=state_path, log_path=home.home() / "anvil.log", detach=background)
@@ -100,10 +103,8 @@ def down() -> bool:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
         while anvil.pid_alive(pid) and time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
             time.sleep(0.05)
         if anvil.pid_alive(pid):
             os.kill(pid, signal.SIGKILL)

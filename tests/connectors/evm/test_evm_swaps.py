@@ -82,7 +82,7 @@ async def test_router_revert_on_limit_is_decoded(evm: EvmConnector) -> None:
     route = await dex.quote(weth, usdc, 10**18, "exact_in")
     await evm.tokens.ensure_allowance(weth, dex.router, 10**18, client_id="approve")
     greedy = dex.swap_call(route, route.amount_out + 1, evm.address, 2**40)
-    with pytest.raises(RejectedError, match="Too little received.*slippage limit"):
+    with pytest.raises(RejectedError, match=r"Too little received.*slippage limit"):
         await evm.sender.send(greedy, client_id="greedy")
     assert evm.sender.journal.get("greedy") is None  # never signed, never sent
 

@@ -1,0 +1,100 @@
+"""Sending safely on the devnet: lost answers are reconciled by tx hash, never resent; wrap/transfer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.domain import Swap, Transfer, Unwrap, Wrap
+from connectors.errors import TransientError, UnknownOutcome
+from connectors.evm import EvmConnector, book_for, load_account
+from connectors.evm.devnet.testing import DevnetHandle
+from connectors.evm.journal import Journal
+from connectors.evm.rpc import Rpc
+from connectors.evm.sender import TxSender
+
+pytestmark = pytest.mark.chain
+
+
+class LostAnswerRpc(Rpc):
+    """Delivers eth_sendRawTransaction to the node, then loses the answer (a fault we cannot cause)."""
+
+    lose = True
+
+    async def request(self, method: str, params: list[Any]) -> Any:
+        result = await super().request(method, params)
+        if method == "eth_sendRawTransaction" and self.lose:
+            raise TransientError(self.venue, "connection reset while reading the answer")
+        return result
+
+
+def _connector(journal: Journal, rpc_cls: type[Rpc] = Rpc) -> EvmConnector:
+    book = book_for("devnet")
+    rpc = rpc_cls(book.rpc_url, venue="evm:devnet")
+    sender = TxSender(rpc, load_account("devnet"), book.chain_id, journal=journal)
+    return EvmConnector(rpc, sender, book)
+
+
+async def _nonce(c: EvmConnector) -> int:
+    return int(await c.rpc.request("eth_getTransactionCount", [c.address, "latest"]), 16)
+
+
+async def test_lost_answer_is_reconciled_not_resent(devnet: DevnetHandle, tmp_path: Path) -> None:
+    journal_file = tmp_path / "journal.jsonl"
+    lossy = _connector(Journal(journal_file), LostAnswerRpc)
+    action = Wrap(amount=Decimal(2))
+    try:
+        with pytest.raises(UnknownOutcome) as lost:
+            await lossy.execute(action, client_id="wrap-1")
+        assert lost.value.reference and lost.value.client_id == "wrap-1"
+        nonce_after_first = await _nonce(lossy)
+    finally:
+        await lossy.close()
+    # A restarted process reads the journal and asks the chain, by tx hash, what happened.
+    fresh = _connector(Journal(journal_file))
+    try:
+        fill = await fresh.execute(action, client_id="wrap-1")
+        assert fill.tx_hash == lost.value.reference
+        assert await _nonce(fresh) == nonce_after_first  # nothing was sent a second time
+        assert (await fresh.snapshot()).balance("WETH") == Decimal(102)
+    finally:
+        await fresh.close()
+
+
+async def test_unsent_journal_entry_rebroadcasts_the_same_signed_bytes(devnet: DevnetHandle) -> None:
+    journal = Journal()
+    lossy = _connector(journal, LostAnswerRpc)
+    try:
+        devnet.rpc("evm_setAutomine", [False])
+        with pytest.raises(UnknownOutcome) as lost:
+            await lossy.execute(Wrap(amount=Decimal(1)), client_id="wrap-2")
+        devnet.rpc("anvil_dropAllTransactions")  # the node forgets it, as a mempool might
+        devnet.rpc("evm_setAutomine", [True])
+        LostAnswerRpc.lose = False
+        fill = await lossy.execute(Wrap(amount=Decimal(1)), client_id="wrap-2")
+        assert fill.tx_hash == lost.value.reference  # the same transaction, not a new one
+        assert (await lossy.snapshot()).balance("WETH") == Decimal(101)
+    finally:
+        LostAnswerRpc.lose = True
+        devnet.rpc("evm_setAutomine", [True])
+        await lossy.close()
+
+
+async def test_wrap_unwrap_and_transfer(evm: EvmConnector, other: EvmConnector) -> None:
+    await evm.execute(Wrap(amount=Decimal("1.5")), client_id="w")
+    await evm.execute(Unwrap(amount=Decimal("0.5")), client_id="u")
+    assert (await evm.snapshot()).balance("WETH") == Decimal(101)
+    fill = await evm.execute(Transfer(asset="USDC", amount=Decimal(250), to=other.address), client_id="t")
+    assert fill.amount_in == Decimal(250)
+    assert (await other.snapshot()).balance("USDC") == Decimal(1_000_250)
+
+
+async def test_quote_then_execute_reports_the_quote(evm: EvmConnector) -> None:
+    action = Swap(sell="WETH", buy="USDC", amount=Decimal(1))
+    quote = await evm.quote(action)
+    fill = await evm.execute(action, client_id="q")
+    assert evm.quote_for("q") is not None
+    assert evm.quote_for("q").amount_out == fill.amount_out == quote.amount_out  # type: ignore[union-attr]
