@@ -155,8 +155,9 @@ def build_transfer(toks: list[Tok]) -> Intent:
     if not addrs:
         if names:
             return ask(f"I don't resolve names like {names[0]}; what is the recipient's 0x address?")
-        after_to = next((toks[i + 1].text for i, t in enumerate(toks[:-1]) if t.text == "to"), None)
-        who = f" for '{after_to}'" if after_to else ""
+        start = next((i + 1 for i, t in enumerate(toks[:-1]) if t.text == "to"), None)
+        after_to = [t.text for t in toks[start : start + 3] if t.kind != "punct"] if start else []
+        who = f" for '{' '.join(after_to)}'" if after_to else ""
         return ask(f"I need the recipient's full 0x address{who}; what is it?")
     to = _checksum(addrs[0].text)
     if to is None:

@@ -100,6 +100,11 @@ def _has_phrase(words: list[str], first: str, nexts: frozenset[str]) -> bool:
     return any(w == first and i + 1 < len(words) and words[i + 1] in nexts for i, w in enumerate(words))
 
 
+def _has_phrase_to(words: list[str]) -> bool:
+    """'give 5 USDC to my friend': giving something to someone is a transfer, even without an address."""
+    return "give" in words and "to" in words[words.index("give") :]
+
+
 def _lending_kind(words: list[str], wordset: set[str], lender: bool) -> str | None:
     if wordset & _REPAY or _has_phrase(words, "pay", frozenset({"back", "off", "down"})):
         return "repay"
@@ -136,7 +141,7 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
     if _CONDITION.search(text):
         return ask("I don't place conditional orders from a sentence; what should I do right now?")
     has_addr = any(t.kind in ("addr", "name") for t in toks)
-    if (has_addr and wordset & _TRANSFER_VERBS) or wordset & _STRICT_TRANSFER:
+    if (has_addr and wordset & _TRANSFER_VERBS) or wordset & _STRICT_TRANSFER or _has_phrase_to(words):
         return build_transfer(toks)
     period = ft.income_period(toks)
     if period and (wordset & _EARN or not wordset & _TRADE_VERBS):

@@ -66,6 +66,7 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:basis\s+points?|bips|bp)\b", "bps"),
         (r"\b(?:lev|leveraged)\b", "leverage"),
         (r"\bde-?risk", "derisk"),
+        (r"\b(?:get|got|getting)\s+rid\s+of\b", "sell"),
         (r"(\d)\s*(?:times|×)\s+(?=leverage)", r"\1x "),
         (r"(\d)\s*(?:usd|dollars?|bucks)\b", r"\1 usd"),
         (r"(\d),(?=\d{3}\b)", r"\1"),
