@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiosqlite
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
@@ -46,8 +47,13 @@ def serializer() -> JsonPlusSerializer:
 
 @asynccontextmanager
 async def sqlite_checkpointer(path: Path | str) -> AsyncIterator[AsyncSqliteSaver]:
-    """An AsyncSqliteSaver on `path`; use with durability="sync" for trading runs."""
+    """An AsyncSqliteSaver on `path`; use with durability="sync" for trading runs.
+
+    WAL with synchronous=NORMAL: every committed step survives a killed process (kill -9); only an
+    OS crash or power loss can drop the last commits, which the ledger/venue reconciliation covers.
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
-        saver.serde = serializer()
-        yield saver
+    async with aiosqlite.connect(str(path)) as conn:
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        yield AsyncSqliteSaver(conn, serde=serializer())
