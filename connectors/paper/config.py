@@ -50,13 +50,13 @@ class PaperConfig(Frozen):
     """How the paper venue prices things. All `*_bps` are basis points (1 bp = 0.01%).
 
     Spot impact model: `impact_bps = 10_000 * notional_usd / spot_depth_usd` (a trade the size of the
-    depth would move the price 100%), plus a fixed `spot_slippage_bps`; the taker fee is charged on top
-    in the sold asset.
+    depth would move the price 100%; `spot_depth_usd=None` turns impact off), plus a fixed
+    `spot_slippage_bps`; the taker fee is charged on top in the sold asset.
     """
 
     spot_fee_bps: Decimal = Field(default=Decimal(30), ge=0, le=1000)
     spot_slippage_bps: Decimal = Field(default=Decimal(5), ge=0, le=1000)
-    spot_depth_usd: Decimal = Field(default=Decimal(10_000_000), gt=0)
+    spot_depth_usd: Decimal | None = Field(default=Decimal(10_000_000), gt=0, description="None: no impact")
     perp_taker_fee_bps: Decimal = Field(default=Decimal(5), ge=0, le=1000)
     perp_maker_fee_bps: Decimal = Field(default=Decimal(2), ge=-100, le=1000)
     perp_slippage_bps: Decimal = Field(default=Decimal(0), ge=0, le=1000)

@@ -281,6 +281,10 @@ class PriceFeed:
         hi = bisect_right(series.times, upto - step)
         return [series.bar(i) for i in range(lo, hi)]
 
+    def bar_seconds(self, symbol: str) -> float:
+        """Bar length of `symbol` in seconds."""
+        return self._candles[symbol].interval
+
     def closes(self, symbol: str, lookback: int, now: float | None = None) -> tuple[float, ...]:
         """Closes of the last `lookback` complete bars, oldest first."""
         series = self._candles.get(symbol.upper())

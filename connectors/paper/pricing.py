@@ -109,7 +109,8 @@ def plan_swap(
     else:
         counted = action.amount
     notional = counted * (p_sell if action.amount_in == "sell" else p_buy)
-    cost_bps = cfg.spot_slippage_bps + BPS * notional / cfg.spot_depth_usd
+    impact = BPS * notional / cfg.spot_depth_usd if cfg.spot_depth_usd is not None else Decimal(0)
+    cost_bps = cfg.spot_slippage_bps + impact
     if cost_bps >= BPS:
         raise RejectedError(
             venue, f"swap of ${notional:.2f} is larger than the simulated depth (${cfg.spot_depth_usd})"

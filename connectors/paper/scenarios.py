@@ -112,8 +112,8 @@ def long_with_stop_demo(
     paid = Decimal(0)
     stop_fill: Fill | None = None
     for bar in bars:
-        clock.set(bar[0] + HOUR)
         pos = venue.holdings().position("BTC")
+        clock.set(bar[0] + HOUR)
         fills = venue.advance()
         after = venue.holdings().position("BTC")
         stop_fill = next((f for f in fills if f.kind == "stop_loss"), None)

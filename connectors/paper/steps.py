@@ -8,7 +8,7 @@ from decimal import Decimal
 from connectors.domain import Fill
 from connectors.paper.account import Account, PerpState
 from connectors.paper.config import BPS
-from connectors.paper.feed import Bar, PriceFeed, dec
+from connectors.paper.feed import Bar, PriceFeed, dec, from_epoch
 from connectors.paper.lending import LendingEngine
 from connectors.paper.perps import ONE, PerpEngine
 from connectors.paper.pricing import Pricer
@@ -28,14 +28,13 @@ def run_step(
 ) -> list[Fill]:
     """Advance `acct` from `acct.last_step` to `now`; returns the fills the venue generated.
 
-    Order, and why:
-      1. Per open position, each bar that ended in (last step, now] and after the position opened:
-         stop-loss / take-profit / liquidation along the conservative path open -> worst -> best
-         (a bar touching both the stop and the target stops out; a gap fills at the open).
-      2. Funding settlements in (last step, now] after the position opened, at the current mark
-         (funding stamps fall at bar ends, so positions stopped earlier in the window do not pay).
-      3. Maintenance check at the mark (funding can push a position under maintenance).
-      4. Lending interest accrual to now, then one lending liquidation call if HF < 1.
+    Per open position, in time order over (last step, now] and after the position opened:
+      - each bar that ended: stop-loss / take-profit / liquidation along the conservative path
+        open -> worst -> best (a bar touching both stop and target stops out; a gap fills at the open);
+      - each funding settlement: `size x mark(t) x rate` into the margin, then a maintenance check at
+        that mark. A bar ending at the settlement instant is processed first.
+    Then a maintenance check of every position at the current mark (the cross pool as a whole), then
+    lending interest accrual to now and one lending liquidation call if HF < 1.
     """
     fills: list[Fill] = []
     last = acct.last_step or now
@@ -44,21 +43,20 @@ def run_step(
         marks = current_marks(acct, pricer, ts_now)
         for market in list(acct.positions):
             pos = acct.positions.get(market)
-            symbol = pricer.symbol_for(market)
-            if pos is None or symbol is None:
-                continue
-            after = max(ts_last, pos.opened_at.timestamp())
-            for bar in feed.bars_ending_between(symbol, after, ts_now):
-                fills.extend(check_bar(acct, perps, pos, bar, marks, now))
-                if market not in acct.positions:
-                    break
-        for market, pos in acct.positions.items():
-            fsym = pricer.funding_symbol(market)
-            if fsym is None:
-                continue
-            after = max(ts_last, pos.opened_at.timestamp())
-            for _, rate in feed.funding_between(fsym, after, ts_now):
-                perps.settle_funding(pos, dec(rate), marks[market])
+            if pos is not None:
+                fills.extend(
+                    _replay(
+                        acct,
+                        perps,
+                        pricer,
+                        feed,
+                        pos,
+                        max(ts_last, pos.opened_at.timestamp()),
+                        ts_now,
+                        marks,
+                        now,
+                    )
+                )
         for market in list(acct.positions):
             pos = acct.positions.get(market)
             if pos is not None and perps.underwater(acct, pos, marks):
@@ -72,10 +70,44 @@ def run_step(
     return fills
 
 
+def _replay(
+    acct: Account,
+    perps: PerpEngine,
+    pricer: Pricer,
+    feed: PriceFeed,
+    pos: PerpState,
+    after: float,
+    upto: float,
+    marks: dict[str, Decimal],
+    now: datetime,
+) -> list[Fill]:
+    """Bars and funding settlements of one position between `after` and `upto`, merged by time."""
+    symbol = pricer.symbol_for(pos.market)
+    bars = feed.bars_ending_between(symbol, after, upto) if symbol else []
+    step = feed.bar_seconds(symbol) if symbol else 0.0
+    fsym = pricer.funding_symbol(pos.market)
+    funding = feed.funding_between(fsym, after, upto) if fsym else []
+    fills: list[Fill] = []
+    i = j = 0
+    while pos.market in acct.positions and (i < len(bars) or j < len(funding)):
+        if j == len(funding) or (i < len(bars) and bars[i].time + step <= funding[j][0]):
+            fills.extend(check_bar(acct, perps, pos, bars[i], marks, from_epoch(bars[i].time + step)))
+            i += 1
+            continue
+        t, rate = funding[j]
+        j += 1
+        mark = (feed.mark(symbol, t) if symbol else None) or marks[pos.market]
+        perps.settle_funding(pos, dec(rate), mark)
+        at_t = {**marks, pos.market: mark}
+        if perps.underwater(acct, pos, at_t):
+            fills.extend(_liquidate(acct, perps, pos, mark, at_t, from_epoch(t)))
+    return fills
+
+
 def check_bar(
     acct: Account, perps: PerpEngine, pos: PerpState, bar: Bar, marks: dict[str, Decimal], now: datetime
 ) -> list[Fill]:
-    """Triggers for one position over one bar; at most one event closes the position."""
+    """Triggers for one position over one bar ending at `now`; at most one event closes the position."""
     s = pos.sign
     o = dec(bar.open)
     worst = dec(bar.low if s > 0 else bar.high)

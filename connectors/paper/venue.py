@@ -8,7 +8,10 @@ state change works on a clone of the account and is swapped in only after the op
 from __future__ import annotations
 
 import sqlite3
+import threading
+import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +70,8 @@ class PaperVenue:
         self.perps = PerpEngine(name, self.config)
         self.lending = LendingEngine(name, self.config, self.pricer)
         self._store = store
+        self._lock = threading.RLock()
+        self._apy = {k.upper(): m.supply_apy for k, m in self.config.lending.items()}
         self._fills: dict[str, Fill] = {}
         saved = store.load(name) if store is not None else None
         if saved is not None:
@@ -127,8 +132,9 @@ class PaperVenue:
     # ---- synchronous core (the backtester calls these directly) ---------------------------------
     def quote_sync(self, action: Action) -> Quote:
         """What `execute` would fill right now, from a throw-away copy of the account."""
-        now = self.clock.now()
-        fill, impact = self._apply(self._account.clone(), action, "quote", now)
+        with self._lock:
+            acct, _, now, _ = self._stepped()
+            fill, impact = self._apply(acct, action, "quote", now)
         price = fill.price
         if price is None:
             price = fill.amount_in / fill.amount_out if fill.amount_out and fill.amount_in else Decimal(1)
@@ -149,70 +155,79 @@ class PaperVenue:
     def execute_sync(self, action: Action, *, client_id: str) -> Fill:
         if not client_id:
             raise ValueError("execute needs a non-empty client_id")
-        done = self._fills.get(client_id)
-        if done is not None:
-            return done
-        acct = self._account.clone()
-        fill, _ = self._apply(acct, action, client_id, self.clock.now())
-        self._commit(acct, [fill])
-        return fill
+        with self._lock:
+            done = self._fills.get(client_id)
+            if done is not None:
+                return done
+            acct, pending, now, _ = self._stepped()
+            fill, _ = self._apply(acct, action, client_id, now)
+            self._commit(acct, [*pending, fill])
+            return fill
 
     def advance(self, bars: Mapping[str, BarInput] | None = None) -> list[Fill]:
-        """Append `bars` (symbol -> Bar/Candle/(time, o, h, l, c)), then run one step to `clock.now()`:
-        SL/TP and liquidation per bar, funding, maintenance, lending interest (see `steps.run_step`)."""
-        for symbol, bar in (bars or {}).items():
-            if isinstance(bar, Candle):
-                self.feed.append_candle(symbol, bar)
-            else:
-                self.feed.append(symbol, *bar)
-        acct = self._account.clone()
-        fills = run_step(acct, self.perps, self.lending, self.pricer, self.feed, self.clock.now())
-        self._commit(acct, fills)
-        return fills
+        """Append `bars` (symbol -> Bar/Candle/(time, o, h, l, c)), then step the account to `clock.now()`
+        (SL/TP and liquidation per bar, funding, maintenance, lending interest: see `steps.run_step`).
+
+        Returns the fills this call generated. Every public call steps lazily to now first, so a
+        snapshot/execute in between may already have produced them; `fills` has them all.
+        """
+        with self._lock:
+            for symbol, bar in (bars or {}).items():
+                if isinstance(bar, Candle):
+                    self.feed.append_candle(symbol, bar)
+                else:
+                    self.feed.append(symbol, *bar)
+            acct, fills, _, ran = self._stepped()
+            if ran:
+                self._commit(acct, fills)
+            return fills
 
     on_bar = advance
 
     def deposit(self, asset: str, amount: Decimal, *, client_id: str | None = None) -> Fill:
-        """Fund the paper wallet (a faucet); idempotent on `client_id`."""
+        """Fund the paper wallet (a faucet); idempotent when a `client_id` is given."""
         if not amount.is_finite() or amount <= 0:
             raise ValueError(f"deposit amount must be positive, got {amount}")
-        now = self.clock.now()
-        client_id = client_id or f"deposit:{asset.upper()}:{now.isoformat()}"
-        if client_id in self._fills:
-            return self._fills[client_id]
-        acct = self._account.clone()
-        acct.credit(asset.upper(), amount)
-        fill = Fill(
-            client_id=client_id,
-            venue=self.name,
-            kind="deposit",
-            asset_out=asset.upper(),
-            amount_out=amount,
-            note="paper faucet",
-            at=now,
-        )
-        self._commit(acct, [fill])
-        return fill
+        with self._lock:
+            client_id = client_id or f"deposit:{uuid.uuid4().hex}"
+            if client_id in self._fills:
+                return self._fills[client_id]
+            acct, pending, now, _ = self._stepped()
+            acct.credit(asset.upper(), amount)
+            fill = Fill(
+                client_id=client_id,
+                venue=self.name,
+                kind="deposit",
+                asset_out=asset.upper(),
+                amount_out=amount,
+                note="paper faucet",
+                at=now,
+            )
+            self._commit(acct, [*pending, fill])
+            return fill
 
     def set_triggers(
         self, market: str, *, stop_loss: Decimal | None = None, take_profit: Decimal | None = None
     ) -> None:
         """Replace the stop-loss / take-profit of an open position (None clears it)."""
         market = market.upper()
-        acct = self._account.clone()
-        pos = acct.positions.get(market)
-        if pos is None:
-            raise RejectedError(self.name, f"no open position in {market}")
-        price = self.pricer.require(market, self.clock.now().timestamp(), self.name)
-        self.perps.set_triggers(pos, price, stop_loss, take_profit)
-        self._commit(acct, [])
+        with self._lock:
+            acct, pending, now, _ = self._stepped()
+            pos = acct.positions.get(market)
+            if pos is None:
+                raise RejectedError(self.name, f"no open position in {market}")
+            price = self.pricer.require(market, now.timestamp(), self.name)
+            self.perps.set_triggers(pos, price, stop_loss, take_profit)
+            self._commit(acct, pending)
 
     def holdings(self) -> Holdings:
-        """Snapshot with interest accrued to now and positions marked (the account itself is unchanged)."""
-        now = self.clock.now()
+        """Snapshot as of now: the account is stepped to now first (committed), positions are marked."""
+        with self._lock:
+            acct, pending, now, ran = self._stepped()
+            if ran:
+                self._commit(acct, pending)
+            acct = self._account
         ts = now.timestamp()
-        acct = self._account.clone()
-        self.lending.accrue(acct, now)
         marks = current_marks(acct, self.pricer, ts)
         positions = tuple(self.perps.position_view(acct, p, marks) for p in acct.positions.values())
         equity = ZERO
@@ -254,9 +269,8 @@ class PaperVenue:
             rate = self.feed.funding_rate(fsym, ts) if fsym else None
             if rate is not None:
                 funding[key] = rate
-        apy = {k.upper(): m.supply_apy for k, m in self.config.lending.items()}
         return MarketView.model_construct(
-            at=now, prices=prices, closes=closes, funding_rates=funding, lending_apy=apy
+            at=now, prices=prices, closes=closes, funding_rates=funding, lending_apy=dict(self._apy)
         )
 
     def price(self, asset: str) -> Decimal | None:
@@ -299,6 +313,19 @@ class PaperVenue:
             seen = {f.client_id for f in known.fills} if known else set()
             venue._commit(venue._account, [f for f in venue._fills.values() if f.client_id not in seen])
         return venue
+
+    def _stepped(self) -> tuple[Account, list[Fill], datetime, bool]:
+        """A clone of the account stepped to now, the step's fills, now, and whether a step ran.
+
+        A clock at or behind the last step (same instant, restored state, jitter) never steps back.
+        """
+        now = self.clock.now()
+        acct = self._account.clone()
+        last = acct.last_step
+        if last is not None and now <= last:
+            return acct, [], now, False
+        fills = run_step(acct, self.perps, self.lending, self.pricer, self.feed, now)
+        return acct, fills, now, True
 
     def _commit(self, acct: Account, fills: list[Fill]) -> None:
         if self._store is not None:
