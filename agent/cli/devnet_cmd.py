@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.errors import FrameworkError
-from connectors.evm.devnet import anvil, home, runtime
+from connectors.evm.devnet import anvil, home, runtime, state
 
 app = typer.Typer(help="Local devnet: anvil + Uniswap V2/V3 + Aave V3 + ERC-4626", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -73,6 +73,17 @@ def _serve(node: anvil.Anvil) -> None:
         node.stop()
         home.info_path().unlink(missing_ok=True)
         console.print("devnet stopped")
+
+
+@app.command()
+def prepare() -> None:
+    """Install the pinned npm packages and deploy the saved chain now (e.g. in CI), without starting it."""
+    try:
+        path, book = state.ensure_state()
+    except FrameworkError as exc:
+        console.print(f"[red]devnet prepare failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"devnet ready: state {book['state_key']} at {path}")
 
 
 @app.command()
