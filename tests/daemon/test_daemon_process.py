@@ -1,0 +1,130 @@
+"""The real `defai run` in subprocesses: SIGKILL mid-execute, restarts, a second daemon, the kill switch."""
+
+from __future__ import annotations
+
+import json
+import signal
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.daemon import JobStore, Schedule
+from agent.ledger import Ledger
+from connectors.domain import Swap
+from connectors.paper import SqlitePaperStore
+
+REBALANCE = """
+[[daemon.strategies]]
+name = "rebalance"
+every = "2s"
+params = { targets = { ETH = 0.5 } }
+"""
+
+
+def venue_state(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
+    store = SqlitePaperStore(data_dir / "main.paper.sqlite")
+    try:
+        saved = store.load("paper")
+    finally:
+        store.close()
+    assert saved is not None
+    return [f.client_id for f in saved.fills], saved.account
+
+
+def ledger_fills(data_dir: Path) -> list[str]:
+    return [f.client_id for f in Ledger(data_dir / "main.ledger.sqlite").fills()]
+
+
+@pytest.mark.parametrize("point", ["kill_after_send", "kill_before_send"])
+def test_sigkill_mid_execute_then_restart_never_sends_twice(harness: Any, point: str) -> None:
+    harness.write_config(REBALANCE)
+    proc, _ = harness.start(DEFAI_DAEMON_FAULT=point)
+    assert proc.wait(timeout=120) == -signal.SIGKILL
+
+    venue_before, _ = venue_state(harness.data_dir)
+    assert venue_before == ([] if point == "kill_before_send" else venue_before)
+    assert ledger_fills(harness.data_dir) == []  # the crash came before the ledger saw a fill
+
+    proc, log = harness.start()
+    recovered = harness.wait_for(log, "tick.recovered")
+    assert len(recovered["fills"]) == 1
+    started = harness.wait_for(log, "daemon.started")
+    # the next scheduled tick sees the rebalanced book and does nothing
+    harness.wait_for(log, "tick.done", lambda e: e["ts"] > started["ts"])
+    assert harness.stop(proc) == 0
+
+    venue_fills, account = venue_state(harness.data_dir)
+    assert venue_fills == ledger_fills(harness.data_dir) == recovered["fills"]
+    assert Decimal(account["balances"]["USDC"]) == Decimal("5000.00")  # bought once, not twice
+
+
+def test_jobs_survive_restart_missed_run_coalesces_and_second_daemon_is_refused(harness: Any) -> None:
+    harness.write_config('misfire_grace = "1d"\n' + REBALANCE.replace('"2s"', '"1h"'))
+    proc, log = harness.start()
+    harness.wait_for(log, "daemon.started")
+    assert harness.stop(proc) == 0
+
+    url = f"sqlite:///{harness.data_dir / 'jobs.sqlite'}"
+    with JobStore(url, misfire_grace_s=86400) as jobs:  # as if it had been down for 3.5 hourly runs
+        jobs.add_actions(
+            [Swap(sell="USDC", buy="ETH", amount=Decimal("10"))],
+            Schedule(every="1h"),
+            portfolio="main",
+            job_id="dca:eth",
+            source="intent",
+            first_run_at=datetime.now(UTC) - timedelta(hours=3, minutes=30),
+        )
+    proc, log = harness.start()
+    started = harness.wait_for(log, "daemon.started")
+    assert sorted(started["jobs"]) == ["dca:eth", "strategy:rebalance"]
+    done = harness.wait_for(log, "tick.done", lambda e: e["job"] == "dca:eth")
+    assert done["fills"] == 1
+
+    second = harness.cli("run", "--config", str(harness.config))
+    assert second.returncode == 2
+    assert f"portfolio 'main' is already owned by daemon pid {proc.pid}" in " ".join(second.stderr.split())
+
+    listed = harness.cli("jobs", "list", "--json", "--config", str(harness.config))
+    assert listed.returncode == 0, listed.stderr
+    rows = {r["id"]: r for r in json.loads(listed.stdout)}
+    assert set(rows) == {"dca:eth", "strategy:rebalance"}
+    assert datetime.fromisoformat(rows["dca:eth"]["next_run_at"]) > datetime.now(UTC)  # nothing else due
+    assert harness.stop(proc) == 0
+    ticks = [e for e in harness.events(log) if e.get("event") == "tick.start" and e["job"] == "dca:eth"]
+    assert len(ticks) == 1  # 4 missed runs, one execution
+
+
+def test_halt_takes_effect_within_one_tick(harness: Any) -> None:
+    harness.write_config("")
+    url = f"sqlite:///{harness.data_dir / 'jobs.sqlite'}"
+    harness.data_dir.mkdir(parents=True)
+    with JobStore(url) as jobs:
+        jobs.add_actions(
+            [Swap(sell="USDC", buy="ETH", amount=Decimal("10"))],
+            Schedule(every="1s"),
+            portfolio="main",
+            job_id="dca:fast",
+        )
+    proc, log = harness.start()
+    harness.wait_for(log, "tick.done", lambda e: e["fills"] == 1)
+
+    halted = harness.cli("risk", "halt", "--reason", "test")
+    assert halted.returncode == 0, halted.stderr
+    after = datetime.now(UTC).isoformat()
+    filled_before = len(venue_state(harness.data_dir)[0])
+    next_start = harness.wait_for(log, "tick.start", lambda e: e["ts"] > after)
+    first = harness.wait_for(log, "tick.done", lambda e: e["ts"] > next_start["ts"])
+    assert first["fills"] == 0 and first["rejections"] == 1
+    status = json.loads((harness.data_dir / "daemon-main.json").read_text())
+    with urllib.request.urlopen(status["http"] + "/healthz", timeout=10) as r:
+        health = json.loads(r.read())
+    with urllib.request.urlopen(status["http"] + "/metrics", timeout=10) as r:
+        metrics = r.read().decode()
+    assert harness.stop(proc) == 0
+    assert health["trading_state"] == "halted"
+    assert 'defai_rejections_total{job="dca:fast"}' in metrics
+    assert len(venue_state(harness.data_dir)[0]) == filled_before  # nothing executed after the halt
