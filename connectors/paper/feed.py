@@ -189,19 +189,6 @@ class PriceFeed:
         for t, price in points:
             self.append_mark(symbol, t, price)
 
-    @classmethod
-    def from_frames(
-        cls, clock: Clock, frames: Mapping[str, Any], *, interval: timedelta = timedelta(hours=1)
-    ) -> PriceFeed:
-        """Load pandas frames with columns date/open/high/low/close[/volume] (pandas only here)."""
-        feed = cls(clock, interval=interval)
-        for symbol, df in frames.items():
-            vols = df["volume"] if "volume" in df else [0.0] * len(df)
-            times = [t.timestamp() for t in df["date"]]
-            rows = zip(times, df["open"], df["high"], df["low"], df["close"], vols, strict=True)
-            feed.add_candles(symbol, rows)
-        return feed
-
     def _series(self, symbol: str, interval: timedelta | None) -> _Candles:
         series = self._candles.get(symbol)
         if series is None:
