@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agent.context import AgentDeps
-from agent.ledger import Ledger
 from agent.risk import KillSwitch, RiskGate, RiskPolicy
 from agent.settings import Settings
 from agent.state import AgentState, fresh_tick
+from backtests.ledger import BacktestLedger
 from connectors.domain import Action, Fill, Holdings, MarketView
 from connectors.paper import PaperConfig, PaperVenue, PriceFeed
 from connectors.protocol import SimClock
@@ -117,7 +117,7 @@ class VenueHandle:
             market=_Market(self.venue, lending, self),
             clock=self.clock,
             settings=settings,
-            ledger=Ledger(workdir / "ledger.sqlite"),
+            ledger=BacktestLedger(workdir / "ledger.sqlite", self.clock),
             gate=RiskGate(settings.risk),
             kill_switch=KillSwitch(workdir / "killswitch.sqlite"),
             strategy=replay.strategy,

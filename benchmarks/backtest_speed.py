@@ -1,0 +1,130 @@
+"""sma_cross on ~120k 5-minute BTC bars: this project vs backtesting.py, same process, same trades.
+
+Prints bars/s for both, the ratio, trade counts and first differing trade (if any), and peak memory
+(tracemalloc peak of Python allocations, plus the process's max RSS). `--million` also times a
+1M-bar synthetic series for the memory target. Needs ../shared/data and the `backtesting` package.
+
+    .venv/bin/python benchmarks/backtest_speed.py [--fast 20 --slow 50 --mode long_short] [--million]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "binance_2024_2026" / "spot" / "BTC_USDT-5m.feather"
+sys.path.insert(0, str(ROOT))
+
+
+def reference(df: pd.DataFrame, fast: int, slow: int, long_short: bool, fee: float) -> tuple[float, pd.DataFrame, float]:
+    from backtesting import Strategy
+    from backtesting.lib import FractionalBacktest, crossover
+
+    bt = df.set_index("date").rename(columns=str.capitalize)[["Open", "High", "Low", "Close", "Volume"]]
+    bt.index = bt.index.tz_localize(None)
+
+    def sma(v: np.ndarray, n: int) -> pd.Series:
+        return pd.Series(v).rolling(n).mean()
+
+    class SmaCross(Strategy):
+        def init(self) -> None:
+            self.f = self.I(sma, self.data.Close, fast)
+            self.s = self.I(sma, self.data.Close, slow)
+
+        def next(self) -> None:
+            if crossover(self.f, self.s):
+                self.position.close()
+                self.buy()
+            elif crossover(self.s, self.f):
+                self.position.close()
+                if long_short:
+                    self.sell()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = time.perf_counter()
+        r = FractionalBacktest(bt, SmaCross, cash=10_000, commission=fee, finalize_trades=True).run()
+        dt = time.perf_counter() - t
+    return dt, r["_trades"], float(r["Equity Final [$]"])
+
+
+def ours(path: Path | pd.DataFrame, fast: int, slow: int, mode: str, fee: float) -> tuple[float, object]:
+    from backtests import load_dataset, run_backtest
+    from backtests.api import DataSet
+    from backtests.data import Bars
+
+    if isinstance(path, pd.DataFrame):
+        ts = path["date"].astype("int64").to_numpy()
+        ds = DataSet([Bars("BTC", ts, *(path[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))])
+    else:
+        ds = load_dataset([path])
+    t = time.perf_counter()
+    res = run_backtest("sma_cross", ds, {"fast": str(fast), "slow": str(slow), "mode": mode}, cash=10_000,
+                       fee=str(fee))
+    return time.perf_counter() - t, res
+
+
+def synthetic(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    close = 30_000 * np.exp(np.cumsum(rng.normal(0, 0.002, n)))
+    open_ = np.r_[close[0], close[:-1]]
+    spread = np.abs(rng.normal(0, 0.001, n)) * close
+    return pd.DataFrame({
+        "date": pd.date_range("2020-01-01", periods=n, freq="1min", tz="UTC"),
+        "open": open_, "high": np.maximum(open_, close) + spread, "low": np.minimum(open_, close) - spread,
+        "close": close, "volume": np.ones(n),
+    })
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fast", type=int, default=20)
+    ap.add_argument("--slow", type=int, default=50)
+    ap.add_argument("--mode", default="long_short", choices=["long_only", "long_short"])
+    ap.add_argument("--fee", type=float, default=0.0005)
+    ap.add_argument("--million", action="store_true", help="also run 1M synthetic bars (memory target)")
+    a = ap.parse_args()
+    if not DATA.exists():
+        sys.exit(f"needs {DATA} (../shared/data)")
+    df = pd.read_feather(DATA)
+    n = len(df)
+    ref_dt, ref_trades, ref_eq = reference(df, a.fast, a.slow, a.mode == "long_short", a.fee)
+    our_dt, res = ours(DATA, a.fast, a.slow, a.mode, a.fee)
+    tracemalloc.start()  # a second, untimed run measures memory (tracing slows Python down)
+    ours(DATA, a.fast, a.slow, a.mode, a.fee)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    entries = [t.entry_time.replace(tzinfo=None) for t in res.trades]  # type: ignore[attr-defined]
+    ref_entries = [t.to_pydatetime() for t in ref_trades["EntryTime"]]
+    same = entries == ref_entries
+    print(f"bars: {n:,}  sma_cross fast={a.fast} slow={a.slow} {a.mode} fee={a.fee}")
+    print(f"backtesting.py : {n / ref_dt:>10,.0f} bars/s  ({ref_dt:.2f}s)  trades {len(ref_trades)}  "
+          f"final equity {ref_eq:,.2f}")
+    print(f"defai          : {n / our_dt:>10,.0f} bars/s  ({our_dt:.2f}s)  trades {len(res.trades)}  "  # type: ignore[attr-defined]
+          f"final equity {res.stats['final_equity']:,.2f}  node ticks {res.stats['ticks']}")  # type: ignore[attr-defined]
+    print(f"ratio (defai / backtesting.py bars/s): {ref_dt / our_dt:.2f}x   identical entry times: {same}")
+    print(f"defai peak traced memory: {peak / 2**20:.0f} MB   process max RSS: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if a.million:
+        big = synthetic(1_000_000)
+        dt, res = ours(big, a.fast, a.slow, a.mode, a.fee)
+        tracemalloc.start()
+        ours(big, a.fast, a.slow, a.mode, a.fee)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"1M synthetic bars: {1_000_000 / dt:,.0f} bars/s ({dt:.1f}s), trades {len(res.trades)}, "  # type: ignore[attr-defined]
+              f"peak traced memory {peak / 2**20:.0f} MB, max RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
