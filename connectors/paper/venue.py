@@ -131,7 +131,11 @@ class PaperVenue:
 
     # ---- synchronous core (the backtester calls these directly) ---------------------------------
     def quote_sync(self, action: Action) -> Quote:
-        """What `execute` would fill right now, from a throw-away copy of the account."""
+        """What `execute` would fill right now, from a throw-away copy of the account.
+
+        Swaps: `price` is asset_in per asset_out, fee included. Perps: `price` is the fill price in USD
+        per base unit, `amount_in` the margin posted (open) or the size closed (close), fee separate.
+        """
         with self._lock:
             acct, _, now, _ = self._stepped()
             fill, impact = self._apply(acct, action, "quote", now)

@@ -132,3 +132,34 @@ async def test_snapshot_marks_positions_and_counts_them_in_equity(clock: SimCloc
     assert pos is not None and pos.mark_price == D(61_000) and pos.unrealized_pnl == D(100)
     # 10000 - 3000 margin - 3 fee + (3000 + 100)
     assert book.equity_usd == D(10_097)
+
+
+async def test_streamed_bars_match_preloaded_bars() -> None:
+    """The backtester may append one bar per step (`advance(bars)`) or preload: same fills, same book."""
+    from connectors.domain import Candle
+
+    rows = [
+        (T0 + i * HOUR, 60_000.0 - 500 * i, 60_100.0 - 500 * i, 59_000.0 - 500 * i, 59_500.0 - 500 * i)
+        for i in range(12)
+    ]
+    books = []
+    for streamed in (False, True):
+        clock = SimClock(T0)
+        venue = build_venue(clock)
+        venue.feed.constant_funding("BTC", 0.0001, T0, T0 + 12 * HOUR)
+        if not streamed:
+            venue.feed.add_candles("BTC", rows)
+        await venue.execute(
+            OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(3), take_profit=D(56_000)),
+            client_id="S",
+        )
+        for i, (t, o, h, lo, c) in enumerate(rows):
+            clock.set(t + HOUR)
+            bar = Candle(time=t, open=o, high=h, low=lo, close=c) if i % 2 else (t, o, h, lo, c)
+            venue.advance({"BTC": bar} if streamed else None)
+        books.append((venue.fills, venue.holdings()))
+    assert books[0] == books[1]
+    fills = books[0][0]
+    assert [f.kind for f in fills] == ["open_position", "take_profit"]
+    # bar 6 opens at 57000 and its low 56000 touches the target; the fill is stamped at its end
+    assert (fills[1].price, fills[1].at) == (D(56_000), T0 + 7 * HOUR)
