@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from agent.context import AgentDeps
 
 DUST = Decimal("1e-12")
+INTEREST_MARGIN = Decimal("0.001")
+"""Headroom over the snapshot debt for interest accrued before the repay executes."""
 
 
 def plan_unwind(book: Holdings, stable: str = "USDC") -> list[Action]:
@@ -29,10 +31,12 @@ def plan_unwind(book: Holdings, stable: str = "USDC") -> list[Action]:
     actions: list[Action] = [ClosePosition(market=p.market, side=p.side, reason=why) for p in book.positions]
     debts = {a.upper(): d for a, d in book.borrowed.items() if d > DUST}
     for asset, debt in sorted(debts.items()):
-        payable = min(book.balance(asset), debt)
-        if payable > DUST:
-            actions.append(Repay(asset=asset, amount=payable, reason=why))
-    if not debts and not book.positions:
+        held = book.balance(asset)
+        if held > debt * (1 + INTEREST_MARGIN):  # "all" = the debt at execution, interest included
+            actions.append(Repay(asset=asset, amount="all", reason=why))
+        elif held > DUST:
+            actions.append(Repay(asset=asset, amount=min(held, debt), reason=why))
+    if not debts:
         actions += [
             Withdraw(asset=a, amount="all", reason=why) for a, v in sorted(book.supplied.items()) if v > DUST
         ]
