@@ -30,7 +30,6 @@ from connectors.domain import (
 )
 from connectors.paper import SqlitePaperStore
 
-
 # The default policy's asset allowlist names spot assets only; perp markets must be listed to pass.
 ALLOWED = ("ETH", "USDC", "BTC", "ETH-PERP")
 
