@@ -88,6 +88,8 @@ class Account:
     last_step: datetime | None = None
     last_accrual: datetime | None = None
     insurance_usd: Decimal = ZERO
+    unreported: list[str] = field(default_factory=list)
+    """Client ids of venue-generated fills (stops, liquidations) not yet returned by `advance()`."""
 
     def clone(self) -> Account:
         return Account(
@@ -98,6 +100,7 @@ class Account:
             last_step=self.last_step,
             last_accrual=self.last_accrual,
             insurance_usd=self.insurance_usd,
+            unreported=list(self.unreported),
         )
 
     def balance(self, asset: str) -> Decimal:
@@ -124,6 +127,7 @@ class Account:
             "last_step": self.last_step.isoformat() if self.last_step else None,
             "last_accrual": self.last_accrual.isoformat() if self.last_accrual else None,
             "insurance_usd": str(self.insurance_usd),
+            "unreported": list(self.unreported),
         }
 
     @classmethod
@@ -138,6 +142,7 @@ class Account:
             last_step=_time(d.get("last_step")),
             last_accrual=_time(d.get("last_accrual")),
             insurance_usd=Decimal(d.get("insurance_usd", "0")),
+            unreported=list(d.get("unreported", [])),
         )
 
 

@@ -172,8 +172,9 @@ class PaperVenue:
         """Append `bars` (symbol -> Bar/Candle/(time, o, h, l, c)), then step the account to `clock.now()`
         (SL/TP and liquidation per bar, funding, maintenance, lending interest: see `steps.run_step`).
 
-        Returns the fills this call generated. Every public call steps lazily to now first, so a
-        snapshot/execute in between may already have produced them; `fills` has them all.
+        Every public call steps lazily to now first; whichever call materialized them, the fills the
+        venue generated on its own (stops, targets, liquidations) are returned by exactly one
+        `advance()`, oldest first (the queue survives a restart through the store).
         """
         with self._lock:
             for symbol, bar in (bars or {}).items():
@@ -182,9 +183,13 @@ class PaperVenue:
                 else:
                     self.feed.append(symbol, *bar)
             acct, fills, _, ran = self._stepped()
-            if ran:
-                self._commit(acct, fills)
-            return fills
+            if not ran and not acct.unreported:
+                return []
+            fresh = {f.client_id: f for f in fills}
+            out = [fresh.get(cid) or self._fills[cid] for cid in acct.unreported]
+            acct.unreported = []
+            self._commit(acct, fills)
+            return out
 
     on_bar = advance
 
@@ -329,6 +334,7 @@ class PaperVenue:
         if last is not None and now <= last:
             return acct, [], now, False
         fills = run_step(acct, self.perps, self.lending, self.pricer, self.feed, now)
+        acct.unreported.extend(f.client_id for f in fills)
         return acct, fills, now, True
 
     def _commit(self, acct: Account, fills: list[Fill]) -> None:

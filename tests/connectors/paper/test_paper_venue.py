@@ -50,12 +50,14 @@ async def test_a_restarted_venue_catches_up_on_stops_it_missed(clock: SimClock, 
         stop = await restarted.lookup("L:sl")
         assert stop is not None and stop.price == D(57_000)
         assert stop.at == T0 + 10 * HOUR  # the end of the bar that crossed the stop, not the restart
-        assert restarted.advance() == []  # already stepped: nothing happens twice
+        assert restarted.advance() == [stop]  # materialized by the snapshot, reported once by advance
+        assert restarted.advance() == []
         # events replay in time order: the 08:00 settlement (0.1 x 60000 open of the 08:00 bar x 0.001
         # = 6) was paid, the 16:00 one came after the stop; back = 2000 - 6 - 300 - 2.85
         assert stop.amount_out == D(2000) - D(6) - D(300) - D("2.85")
     with SqlitePaperStore(path) as store:
         assert store.fill("paper", "L:sl") == stop
+        assert PaperVenue(clock, feed, store=store).advance() == []  # the report survived the restart
 
 
 async def test_clock_behind_the_last_step_never_settles_twice(clock: SimClock) -> None:
@@ -163,3 +165,24 @@ async def test_streamed_bars_match_preloaded_bars() -> None:
     assert [f.kind for f in fills] == ["open_position", "take_profit"]
     # bar 6 opens at 57000 and its low 56000 touches the target; the fill is stamped at its end
     assert (fills[1].price, fills[1].at) == (D(56_000), T0 + 7 * HOUR)
+
+
+async def test_fills_materialized_by_execute_or_snapshot_are_reported_once(
+    clock: SimClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.sqlite"
+    with SqlitePaperStore(path) as store:
+        venue = build_venue(clock, store=store)
+        await venue.execute(
+            OpenPosition(market="BTC", side=Side.LONG, size=D("0.1"), leverage=D(3), stop_loss=D(57_000)),
+            client_id="L",
+        )
+        venue.feed.append("BTC", T0, 60_000, 60_000, 56_000, 58_000)
+        clock.set(T0 + HOUR)
+        # an execute steps to now first: the stop fills before the swap, in the same transaction
+        await venue.execute(Swap(sell="USDC", buy="ETH", amount=D(10)), client_id="sw")
+        assert [f.client_id for f in venue.fills] == ["L", "L:sl", "sw"]
+    with SqlitePaperStore(path) as store:  # crashed before anyone called advance(): still reported
+        restarted = PaperVenue(clock, venue.feed, store=store)
+        assert [f.client_id for f in restarted.advance()] == ["L:sl"]
+        assert restarted.advance() == []
