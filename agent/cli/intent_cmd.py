@@ -1,18 +1,35 @@
-"""`defai intent` commands: parse text into typed intents; plan and run one."""
+"""`defai intent` commands: parse text into typed intents; plan and run one through the risk gate."""
 
 from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.intents import parse as parse_intent
-from agent.intents import to_contract, to_json_line
+from agent.intents import Intent, to_contract, to_json_line
+from agent.intents import parse as parse_offline
+from agent.intents.plan_models import Plan
 
 app = typer.Typer(help="Natural-language intents: parse, plan, run.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True)
 
 
-def _render(text: str, fields: dict[str, object], console: Console) -> None:
+def _understand(text: str) -> Intent:
+    """Offline parse; with DEFAI_LLM__MODEL set, the model is asked when the parser needs help."""
+    if not os.environ.get("DEFAI_LLM__MODEL"):
+        return parse_offline(text)
+    from agent.intents.llm import understand_with_settings
+
+    return understand_with_settings(text)
+
+
+def _render_intent(text: str, fields: dict[str, object]) -> None:
     kind = str(fields.get("kind"))
     style = "yellow" if kind == "clarify" else "green"
     console.print(f"[bold]{text}[/bold]", highlight=False)
@@ -24,16 +41,90 @@ def _render(text: str, fields: dict[str, object], console: Console) -> None:
     console.print(table)
 
 
+def _render_plan(plan: Plan, network: str) -> None:
+    console.print(f"[bold]plan[/bold] ({network}): {to_json_line(plan.intent)}", highlight=False)
+    for i, step in enumerate(plan.steps, 1):
+        console.print(f"  {i}. {step.description}", highlight=False)
+    for note in plan.notes:
+        console.print(f"  [dim]note:[/dim] {note}", highlight=False)
+    for warning in plan.warnings:
+        console.print(f"  [red]blocked:[/red] {warning}", highlight=False)
+    if plan.question:
+        console.print(f"  [yellow]question:[/yellow] {plan.question}", highlight=False)
+
+
 @app.command("parse")
 def parse_cmd(
     texts: list[str] = typer.Argument(..., help="One or more requests, each quoted."),
     as_json: bool = typer.Option(False, "--json", help="One compact JSON object per text, one per line."),
 ) -> None:
     """Parse requests offline (deterministic); unclear ones come back as `clarify` with a question."""
-    console = Console()
-    for text in texts:
-        intent = parse_intent(text)
+    from agent.cli.common import friendly
+
+    @friendly
+    def go() -> None:
+        for text in texts:
+            intent = _understand(text)
+            if as_json:
+                typer.echo(to_json_line(intent))
+            else:
+                _render_intent(text, to_contract(intent))
+
+    go()
+
+
+@app.command("run")
+def run_cmd(
+    text: str = typer.Argument(..., help="The request, quoted."),
+    network: str = typer.Option("paper", "--network", help="paper | devnet | ethereum | base | arbitrum"),
+    venue: str | None = typer.Option(None, "--venue", help="Prefer this venue for the actions."),
+    paper: bool = typer.Option(False, "--paper", help="Force the paper venue whatever --network says."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the plan, verdicts and fills as one JSON line."
+    ),
+) -> None:
+    """Show the plan, ask for confirmation, then execute through the risk gate and the agent graph."""
+    from agent.cli.common import friendly, settings
+    from agent.intents.run import run_intent
+
+    where = "paper" if paper else network
+
+    shown: list[Plan] = []
+
+    def confirm(plan: Plan) -> bool:
+        if not as_json:
+            _render_plan(plan, where)
+            shown.append(plan)
+        if yes:
+            return True
+        if as_json or not sys.stdin.isatty():
+            err.print("not confirmed: pass --yes to run without a prompt")
+            return False
+        return typer.confirm("send these through the risk gate?", default=False)
+
+    @friendly
+    def go() -> None:
+        intent = _understand(text)
+        report = asyncio.run(run_intent(intent, settings(), network=where, venue=venue, confirm=confirm))
         if as_json:
-            typer.echo(to_json_line(intent))
+            sys.stdout.write(json.dumps(report.to_json(), default=str) + "\n")
         else:
-            _render(text, to_contract(intent), console)
+            if not shown:
+                _render_plan(report.plan, where)
+            for verdict in report.verdicts:
+                console.print(f"  gate: {verdict['status']} {verdict['action']['kind']}", highlight=False)
+            for fill in report.fills:
+                quote = report.quotes.get(fill.client_id)
+                quoted = f" (quoted {quote.amount_out})" if quote else ""
+                console.print(
+                    f"  [green]filled[/green] {fill.amount_in} {fill.asset_in} -> {fill.amount_out} "
+                    f"{fill.asset_out}{quoted} tx {fill.tx_hash or fill.order_id or '-'}",
+                    highlight=False,
+                )
+            for line in report.errors:
+                console.print(f"  [red]{line}[/red]", highlight=False)
+        if report.plan.question or not report.plan.executable or (report.confirmed and not report.executed):
+            raise typer.Exit(1)
+
+    go()

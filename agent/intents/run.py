@@ -1,0 +1,164 @@
+"""Run one intent: plan it against the venue's holdings and prices, confirm, then execute through the
+agent's risk gate and graph (`agent.runner.execute_actions`). Nothing here sends an order directly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.context import AgentDeps
+from agent.intents.contract import to_contract
+from agent.intents.models import Intent
+from agent.intents.plan_models import Plan
+from agent.intents.planner import plan as make_plan
+from agent.settings import Settings
+from connectors.domain import Fill, Holdings, Quote
+from connectors.errors import ConfigError
+
+NETWORKS = ("paper", "devnet", "ethereum", "base", "arbitrum")
+
+
+@dataclass
+class RunReport:
+    """What happened: the plan, whether it was confirmed, and the graph's verdicts and fills."""
+
+    plan: Plan
+    network: str
+    confirmed: bool = False
+    run_id: str | None = None
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+    quotes: dict[str, Quote] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    pending_approval: dict[str, Any] | None = None
+
+    @property
+    def executed(self) -> bool:
+        return bool(self.fills)
+
+    def to_json(self) -> dict[str, Any]:
+        fills = []
+        for fill in self.fills:
+            row = fill.model_dump(mode="json")
+            quote = self.quotes.get(fill.client_id)
+            if quote is not None:
+                row["quoted_amount_out"] = str(quote.amount_out)
+            fills.append(row)
+        return {
+            "intent": to_contract(self.plan.intent),
+            "network": self.network,
+            "plan": self.plan.to_json(),
+            "confirmed": self.confirmed,
+            "run_id": self.run_id,
+            "verdicts": self.verdicts,
+            "fills": fills,
+            "errors": self.errors,
+            "pending_approval": self.pending_approval,
+        }
+
+
+@asynccontextmanager
+async def open_deps(network: str, settings: Settings) -> AsyncIterator[AgentDeps]:
+    """Run dependencies for `network`: the paper venue, or an EVM connector priced by its own quotes."""
+    if network not in NETWORKS:
+        raise ConfigError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
+    if network == "paper":
+        from agent.deps_factory import open_paper_deps
+
+        yield open_paper_deps(settings)
+        return
+    if network != "devnet" and not settings.live:
+        raise ConfigError(f"{network} moves real money: it needs mode=live and live_enabled=true in settings")
+    from agent.intents.chain_market import QuotedPrices
+    from agent.ledger import Ledger
+    from agent.risk import KillSwitch, RiskGate
+    from connectors.evm import connect
+    from connectors.protocol import SystemClock
+
+    connector = await connect(network)
+    clock = SystemClock()
+    try:
+        yield AgentDeps(
+            venues={connector.name: connector},
+            market=QuotedPrices(connector, clock),
+            clock=clock,
+            settings=settings,
+            ledger=Ledger(settings.ledger_path),
+            gate=RiskGate(settings.risk),
+            kill_switch=KillSwitch(settings.kill_switch_path),
+            portfolio=settings.portfolio,
+        )
+    finally:
+        await connector.close()
+
+
+async def snapshot(deps: AgentDeps) -> Holdings:
+    from agent.nodes.analyse import merge
+
+    books = [await venue.snapshot() for venue in deps.venues.values()]
+    return books[0] if len(books) == 1 else merge(books)
+
+
+def _symbols(intent: Intent) -> list[str]:
+    names = [getattr(intent, f, None) for f in ("sell", "buy", "asset", "market", "principal_asset")]
+    if intent.kind in ("wrap", "unwrap"):
+        names += ["ETH", "WETH"]
+    return sorted({n for n in names if isinstance(n, str)})
+
+
+async def plan_for(intent: Intent, deps: AgentDeps, venue: str | None = None) -> Plan:
+    """Plan against the venue's live holdings and prices."""
+    holdings = await snapshot(deps)
+    view = await deps.market.market_view(_symbols(intent), 1)
+    return make_plan(intent, holdings, view.prices, venue=venue)
+
+
+async def execute(plan: Plan, deps: AgentDeps, settings: Settings, run_id: str) -> RunReport:
+    """The single execution call: the plan's actions through the risk gate and the graph (durable)."""
+    from agent.checkpoint import sqlite_checkpointer
+    from agent.graph import build_graph
+    from agent.runner import execute_actions
+
+    report = RunReport(plan=plan, network="", confirmed=True, run_id=run_id)
+    async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+        graph = build_graph(checkpointer=saver)
+        tick = await execute_actions(
+            graph, deps, f"intent:{run_id}", run_id, list(plan.actions), auto_approve=True
+        )
+    report.verdicts = [v.model_dump(mode="json") for v in tick.verdicts]
+    report.fills = tick.fills
+    report.errors = tick.errors
+    report.pending_approval = tick.pending_approval
+    for fill in tick.fills:
+        for venue in deps.venues.values():
+            quote_for = getattr(venue, "quote_for", None)
+            quote = quote_for(fill.client_id) if quote_for else None
+            if quote is not None:
+                report.quotes[fill.client_id] = quote
+    return report
+
+
+async def run_intent(
+    intent: Intent,
+    settings: Settings,
+    *,
+    network: str = "paper",
+    venue: str | None = None,
+    confirm: Callable[[Plan], bool],
+) -> RunReport:
+    """Plan, ask `confirm(plan)`, then execute through the gate. Clarifications and blocked plans never run."""
+    async with open_deps(network, settings) as deps:
+        plan = await plan_for(intent, deps, venue)
+        report = RunReport(plan=plan, network=network)
+        if not plan.executable:
+            return report
+        if not confirm(plan):
+            return report
+        run_id = f"intent-{uuid.uuid4().hex[:12]}"
+        done = await execute(plan, deps, settings, run_id)
+        done.network = network
+        return done
