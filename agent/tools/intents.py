@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.intents import Intent, parse, to_contract
+from agent.intents import ClarifyIntent, Intent, parse, to_contract
 from agent.tools.errors import ToolFailure
 from connectors.domain import Action, Holdings, MarketView
 
@@ -26,7 +26,7 @@ def plan_actions(intent: Intent, book: Holdings, view: MarketView) -> list[Actio
     from agent.intents.planner import to_actions
 
     kind = intent.kind
-    if kind == "clarify":
+    if isinstance(intent, ClarifyIntent):
         raise ToolFailure(f"the request is unclear: {intent.question}")
     if kind in NEEDS_SCHEDULE:
         raise ToolFailure(

@@ -173,7 +173,11 @@ class StrategyList(ToolModel):
 
 class BacktestInput(ToolModel):
     strategy: str = Field(description="a name from list_strategies, e.g. sma_cross")
-    symbol: str = Field(default="ETH", description="market to trade, e.g. ETH or BTC")
+    data: list[str] = Field(
+        default_factory=list,
+        description="candle files under the server's market-data folder, e.g. ['ETH=binance/ETH_USDT-1h.feather']; "
+        "leave empty to get the list of available files",
+    )
     start: str | None = Field(default=None, description="ISO date, e.g. 2024-01-01; default: all data")
     end: str | None = Field(default=None, description="ISO date; default: all data")
     params: dict[str, str] = Field(

@@ -10,11 +10,12 @@ from datetime import timedelta
 from agent.daemon.config import Schedule, StrategyJob, parse_duration
 from agent.daemon.jobs import JobInfo as StoredJob
 from agent.daemon.jobs import JobNotFound, JobStore
+from agent.intents import DcaIntent
 from agent.tools import intents
 from agent.tools.context import ToolContext
 from agent.tools.errors import ToolFailure
 from agent.tools.models import CancelInput, Cancelled, JobInfo, JobList, NoInput, ScheduleInput
-from connectors.domain import Swap, utc_now
+from connectors.domain import Action, Swap, utc_now
 from strategies.base import get_strategy
 
 
@@ -57,7 +58,9 @@ async def schedule(ctx: ToolContext, args: ScheduleInput) -> JobInfo:
     assert args.text is not None
     intent = intents.parse_text(args.text)
     now = utc_now()
-    if intent.kind == "dca":
+    action: Action
+    count: int | None
+    if isinstance(intent, DcaIntent):
         action = Swap(
             sell=intent.sell,
             buy=intent.buy,
@@ -73,7 +76,7 @@ async def schedule(ctx: ToolContext, args: ScheduleInput) -> JobInfo:
         actions = intents.plan_actions(intent, book, view)
         if len(actions) != 1:
             raise ToolFailure("a scheduled order must be a single action; schedule each part separately")
-        action = actions[0]  # type: ignore[assignment]
+        action = actions[0]
         when, count = _when(args.every, args.cron), args.count
     end_at = None
     if count is not None:
