@@ -88,4 +88,6 @@ def markets(
             r["price_step"],
             r["max_leverage"],
         )
-    Console().print(table)
+    console = Console()
+    console.width = max(console.width, 110)  # never truncate symbols in narrow or piped output
+    console.print(table)

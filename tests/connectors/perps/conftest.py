@@ -30,7 +30,15 @@ async def make_venue() -> AsyncIterator[Callable[..., Venue]]:
             **kwargs,
         )
         transport.install(connector.exchange)
-        connector.exchange.rateLimit = 1  # limiter stays on (enableRateLimit), just with a 1 ms budget offline
+        # The limiter stays on (enableRateLimit); offline it gets a 1 ms budget instead of the venue's.
+        exchange = connector.exchange
+        exchange.tokenBucket = {
+            **exchange.tokenBucket,
+            "refillRate": 1.0,
+            "rateLimit": 1,
+            "algorithm": "leakyBucket",
+        }
+        exchange.init_throttler()
         made.append(connector)
         venue = Venue(name, connector, transport, extra)
         venue.sleeps = sleeps

@@ -92,7 +92,11 @@ class Venue:
     def fault(self, endpoint: tuple[str, str], kind: str = "timeout") -> Route:
         match: dict[str, Any] = {}
         if self.name == "hyperliquid":  # one URL for everything: tell writes from lookups by the body
-            match = {"action": {"type": "order"}} if endpoint == self.endpoints.create else {"type": "orderStatus"}
+            match = (
+                {"action": {"type": "order"}}
+                if endpoint == self.endpoints.create
+                else {"type": "orderStatus"}
+            )
         return Route(endpoint[0], endpoint[1], fault=kind, once=True, match=match)
 
     def creates(self) -> list[Any]:
