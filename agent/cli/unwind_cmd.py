@@ -14,6 +14,7 @@ from connectors.domain import Action
 @friendly
 def unwind(
     stable: str = typer.Option("USDC", help="The stablecoin to end in."),
+    venue: str = typer.Option("paper", help="'paper', or an EVM network such as 'devnet' (gas ETH is kept)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before sending."),
     config: Path | None = typer.Option(None, "--config", "-c", help="agent.toml."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -32,7 +33,7 @@ def unwind(
         return yes or typer.confirm("send these through the risk gate?", default=False)
 
     report = asyncio.run(
-        unwind_portfolio(settings, stable=stable, confirm=None if as_json and yes else confirm)
+        unwind_portfolio(settings, stable=stable, venue=venue, confirm=None if as_json and yes else confirm)
     )
     if report is None:
         console.print("nothing sent")

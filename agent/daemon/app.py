@@ -6,7 +6,8 @@ import atexit
 import os
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from agent.daemon.logs import configure_logging
 from connectors.errors import ConfigError
 
 if TYPE_CHECKING:
+    from agent.context import AgentDeps
     from agent.daemon.unwind import UnwindReport
     from agent.settings import Settings
     from connectors.domain import Action
@@ -82,16 +84,20 @@ async def run_daemon(settings: Settings, config: DaemonConfig) -> None:
 
 
 async def unwind_portfolio(
-    settings: Settings, *, stable: str = "USDC", confirm: Callable[[list[Action]], bool] | None = None
+    settings: Settings,
+    *,
+    stable: str = "USDC",
+    venue: str = "paper",
+    confirm: Callable[[list[Action]], bool] | None = None,
 ) -> UnwindReport | None:
     """Take the portfolio (refused while a daemon owns it), switch to REDUCING, unwind through the gate.
 
+    `venue` is "paper" or an EVM network name such as "devnet" (its gas token, ETH, is kept).
     Returns None when `confirm` declines the first round's plan (nothing was sent).
     """
     from agent.checkpoint import sqlite_checkpointer
     from agent.daemon.locks import AlreadyRunning, portfolio_lock
     from agent.daemon.unwind import plan_unwind, snapshot, unwind
-    from agent.deps_factory import open_paper_deps
     from agent.graph import build_graph
     from agent.risk import KillSwitch, TradingState
 
@@ -104,12 +110,46 @@ async def unwind_portfolio(
             switch.set(TradingState.REDUCING, "unwind requested while a daemon runs")
         raise AlreadyRunning(exc.what, exc.path, exc.owner) from None
     try:
-        deps = open_paper_deps(settings)
-        if confirm is not None and not confirm(plan_unwind(await snapshot(deps), stable)):
-            return None
-        if switch.state is not TradingState.REDUCING:
-            switch.set(TradingState.REDUCING, "unwind")
-        async with sqlite_checkpointer(settings.checkpoint_path) as saver:
-            return await unwind(build_graph(saver), deps, stable=stable)
+        async with _venue_deps(settings, venue) as (deps, keep):
+            if confirm is not None and not confirm(plan_unwind(await snapshot(deps), stable, keep=keep)):
+                return None
+            if switch.state is not TradingState.REDUCING:
+                switch.set(TradingState.REDUCING, "unwind")
+            async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+                return await unwind(build_graph(saver), deps, stable=stable, keep=keep)
     finally:
         lock.release()
+
+
+@asynccontextmanager
+async def _venue_deps(settings: Settings, venue: str) -> AsyncIterator[tuple[AgentDeps, frozenset[str]]]:
+    """Deps on the paper venue, or on an EVM network priced by its own quotes (keeping gas)."""
+    from agent.deps_factory import open_paper_deps
+
+    if venue == "paper":
+        yield open_paper_deps(settings), frozenset()
+        return
+    from agent.context import AgentDeps
+    from agent.daemon.quoted_market import QuotedMarket
+    from agent.ledger import Ledger
+    from agent.risk import KillSwitch, RiskGate
+    from connectors.evm import connect
+    from connectors.protocol import SystemClock
+
+    if venue != "devnet" and not settings.live:
+        raise ConfigError(f"venue {venue!r} is a live network; paper mode only allows 'paper' or 'devnet'")
+    connector = await connect(venue)
+    try:
+        deps = AgentDeps(
+            venues={connector.name: connector},
+            market=QuotedMarket(connector),
+            clock=SystemClock(),
+            settings=settings,
+            ledger=Ledger(settings.ledger_path),
+            gate=RiskGate(settings.risk),
+            kill_switch=KillSwitch(settings.kill_switch_path),
+            portfolio=settings.portfolio,
+        )
+        yield deps, frozenset({"ETH"})
+    finally:
+        await connector.close()

@@ -21,11 +21,23 @@ if TYPE_CHECKING:
 
 DUST = Decimal("1e-12")
 INTEREST_MARGIN = Decimal("0.001")
+CAP_MARGIN = Decimal("0.95")
 """Headroom over the snapshot debt for interest accrued before the repay executes."""
 
 
-def plan_unwind(book: Holdings, stable: str = "USDC") -> list[Action]:
-    """The next round of risk-reducing actions towards holding only stablecoins."""
+def plan_unwind(
+    book: Holdings,
+    stable: str = "USDC",
+    *,
+    keep: frozenset[str] = frozenset(),
+    prices: dict[str, Decimal] | None = None,
+    max_usd_per_swap: Decimal | None = None,
+) -> list[Action]:
+    """The next round of risk-reducing actions towards holding only stablecoins.
+
+    `keep` names assets left alone (a chain's gas token). With `prices` and `max_usd_per_swap`, a
+    balance worth more than the cap is sold in chunks below it, one chunk per round.
+    """
     stable = stable.upper()
     why = f"unwind to {stable}"
     actions: list[Action] = [ClosePosition(market=p.market, side=p.side, reason=why) for p in book.positions]
@@ -41,18 +53,27 @@ def plan_unwind(book: Holdings, stable: str = "USDC") -> list[Action]:
             Withdraw(asset=a, amount="all", reason=why) for a, v in sorted(book.supplied.items()) if v > DUST
         ]
     for asset, amount in sorted(book.balances.items()):
-        if amount > DUST and asset.upper() not in STABLECOINS and asset.upper() not in debts:
+        name = asset.upper()
+        if amount <= DUST or name in STABLECOINS or name in debts or name in keep:
+            continue
+        price = (prices or {}).get(name)
+        if max_usd_per_swap is not None and price and amount * price > max_usd_per_swap:
+            chunk = (max_usd_per_swap * CAP_MARGIN / price).quantize(Decimal("1e-8"))
+            actions.append(
+                Swap(sell=asset, buy=stable, amount=chunk, reason=why + " (in chunks under the cap)")
+            )
+        else:
             actions.append(Swap(sell=asset, buy=stable, amount="all", reason=why))
     return actions
 
 
-def only_stable(book: Holdings) -> bool:
-    """Nothing left but stablecoin balances: no positions, debt, supply or other assets."""
+def only_stable(book: Holdings, keep: frozenset[str] = frozenset()) -> bool:
+    """Nothing left but stablecoin balances (and `keep`): no positions, debt, supply or other assets."""
     return (
         not book.positions
         and not any(v > DUST for v in book.borrowed.values())
         and not any(v > DUST for v in book.supplied.values())
-        and all(a.upper() in STABLECOINS for a, v in book.balances.items() if v > DUST)
+        and all(a.upper() in STABLECOINS | keep for a, v in book.balances.items() if v > DUST)
     )
 
 
@@ -63,10 +84,11 @@ class UnwindReport:
     rejected: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     remaining: Holdings | None = None
+    keep: frozenset[str] = frozenset()
 
     @property
     def done(self) -> bool:
-        return self.remaining is not None and only_stable(self.remaining)
+        return self.remaining is not None and only_stable(self.remaining, self.keep)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,19 +109,27 @@ async def snapshot(deps: AgentDeps) -> Holdings:
 
 
 async def unwind(
-    graph: Any, deps: AgentDeps, *, stable: str = "USDC", max_rounds: int = 6, run_prefix: str = "unwind"
+    graph: Any,
+    deps: AgentDeps,
+    *,
+    stable: str = "USDC",
+    keep: frozenset[str] = frozenset(),
+    max_rounds: int = 12,
+    run_prefix: str = "unwind",
 ) -> UnwindReport:
-    """Run unwind rounds until only stablecoins remain or a round fills nothing."""
+    """Run unwind rounds until only stablecoins (and `keep`) remain or a round fills nothing."""
     from agent.runner import execute_actions
 
     if stable.upper() not in STABLECOINS:
         raise ConfigError(f"{stable} is not a stablecoin ({', '.join(sorted(STABLECOINS))})")
-    report = UnwindReport()
+    report = UnwindReport(keep=frozenset(k.upper() for k in keep))
+    cap = deps.settings.risk.max_notional_per_action_usd
     thread = f"{deps.portfolio}:unwind"
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
     for n in range(1, max_rounds + 1):
         book = await snapshot(deps)
-        actions = plan_unwind(book, stable)
+        view = await deps.market.market_view(sorted(book.balances), 1)
+        actions = plan_unwind(book, stable, keep=report.keep, prices=dict(view.prices), max_usd_per_swap=cap)
         if not actions:
             break
         report.rounds = n

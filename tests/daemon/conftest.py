@@ -137,3 +137,8 @@ def harness(tmp_path: Path) -> Iterator[DaemonHarness]:
     h = DaemonHarness(tmp_path)
     yield h
     h.close()
+
+
+from connectors.evm.devnet.testing import devnet, devnet_chain  # noqa: E402
+
+__all__ = ["devnet", "devnet_chain"]

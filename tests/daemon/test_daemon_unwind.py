@@ -26,12 +26,13 @@ from connectors.domain import (
     Side,
     Supply,
     Swap,
+    Transfer,
     Withdraw,
 )
 from connectors.paper import SqlitePaperStore
 
 # The default policy's asset allowlist names spot assets only; perp markets must be listed to pass.
-ALLOWED = ("ETH", "USDC", "BTC", "ETH-PERP")
+ALLOWED = ("ETH", "WETH", "USDC", "DAI", "BTC", "WBTC", "ETH-PERP")
 
 
 def settings_for(data_dir: Path) -> Settings:
@@ -111,3 +112,40 @@ async def test_declined_plan_sends_nothing(tmp_path: Path) -> None:
     assert await unwind_portfolio(settings, confirm=lambda plan: bool(seen.append(plan))) is None
     assert seen and seen[0]
     assert KillSwitch(settings.kill_switch_path).state is TradingState.ACTIVE
+
+
+ANVIL_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+
+
+@pytest.mark.chain
+async def test_unwind_on_the_devnet_leaves_only_stablecoins_and_gas(devnet: Any, tmp_path: Path) -> None:
+    """Real Aave and Uniswap bytecode: repay, withdraw, then sell WETH and WBTC (in chunks under the cap)."""
+    from connectors.evm import connect
+
+    evm = await connect("devnet")
+    try:
+        book = await evm.snapshot()
+        setup = [  # move most of the test account's tokens away so what is left is a plausible book
+            Transfer(asset="WETH", amount=book.balance("WETH") - Decimal(4), to=ANVIL_1),
+            Transfer(asset="WBTC", amount=book.balance("WBTC") - Decimal("0.6"), to=ANVIL_1),
+            Supply(asset="WETH", amount=Decimal(2)),
+            Borrow(asset="USDC", amount=Decimal(1000)),
+        ]
+        for n, action in enumerate(setup):
+            await evm.execute(action, client_id=f"setup-{n}")
+        before = await evm.snapshot()
+    finally:
+        await evm.close()
+    assert before.supplied and before.borrowed
+
+    settings = settings_for(tmp_path)
+    report = await unwind_portfolio(settings, venue="devnet")
+    assert report is not None and report.remaining is not None
+    assert report.done, report.to_json()
+    kinds = [f.kind for f in report.fills]
+    assert kinds.count("repay") >= 1 and kinds.count("withdraw") == 1
+    assert sum(1 for f in report.fills if f.kind == "swap" and f.asset_in == "WBTC") >= 2  # $36k > $25k cap
+    left = report.remaining
+    assert not left.supplied and not left.borrowed
+    assert {a for a, v in left.balances.items() if v > 0} <= {"USDC", "DAI", "ETH"}
+    assert left.balance("ETH") > 0  # gas is kept
