@@ -124,7 +124,8 @@ def run_cmd(
                 )
             for line in report.errors:
                 console.print(f"  [red]{line}[/red]", highlight=False)
-        if report.plan.question or not report.plan.executable or (report.confirmed and not report.executed):
+        informational = not report.plan.actions and not report.plan.warnings and not report.plan.question
+        if not (report.executed or informational):
             raise typer.Exit(1)
 
     go()

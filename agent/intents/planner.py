@@ -78,6 +78,8 @@ class _Resolver:
     def amount(self, amount: Decimal | str, asset: str, kind: str = "balance") -> Decimal | None:
         pool, label = self.pool(kind, asset)
         have = pool.get(asset.upper())
+        if have is None and self.holdings.balances:
+            have = Decimal(0)  # a real snapshot: an asset it does not list is not held
         if isinstance(amount, Decimal):
             if have is not None and amount > have:
                 self.warnings.append(f"not enough: {amount} {asset} requested, {label} is {have}")
