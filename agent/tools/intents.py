@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from agent.intents import ClarifyIntent, Intent, parse, to_contract
+from agent.intents import Intent, parse, to_contract
+from agent.intents.planner import plan
 from agent.tools.errors import ToolFailure
 from connectors.domain import Action, Holdings, MarketView
 
 NEEDS_SCHEDULE = frozenset({"dca"})
-ADVICE_ONLY = frozenset({"yield_goal", "rebalance"})
+
+
+@dataclass(frozen=True)
+class Planned:
+    actions: list[Action]
+    notes: list[str]
 
 
 def parse_text(text: str) -> Intent:
@@ -21,20 +28,21 @@ def contract(intent: Intent) -> dict[str, Any]:
     return to_contract(intent)
 
 
-def plan_actions(intent: Intent, book: Holdings, view: MarketView) -> list[Action]:
-    """The planner's concrete actions for an executable intent; IntentError becomes a ToolFailure."""
-    from agent.intents.planner import to_actions
-
-    kind = intent.kind
-    if isinstance(intent, ClarifyIntent):
-        raise ToolFailure(f"the request is unclear: {intent.question}")
-    if kind in NEEDS_SCHEDULE:
+def plan_actions(intent: Intent, book: Holdings, view: MarketView) -> Planned:
+    """The planner's actions and notes; a question, warning or empty plan becomes an actionable ToolFailure."""
+    if intent.kind in NEEDS_SCHEDULE:
         raise ToolFailure(
             "this is a recurring order: call `schedule` with the same text to create the job "
             "(preview_intent handles one-off actions)"
         )
-    if kind in ADVICE_ONLY:
-        raise ToolFailure(
-            f"'{kind}' is advice, not a single trade: ask for specific actions (e.g. 'supply 1 WBTC on aave')"
-        )
-    return list(to_actions(intent, book, view))
+    result = plan(intent, book, view.prices)
+    if result.question:
+        raise ToolFailure(f"the request is unclear: {result.question} Ask the user; do not guess.")
+    if result.warnings:
+        raise ToolFailure("cannot plan this: " + "; ".join(result.warnings))
+    if result.yield_report is not None:
+        raise ToolFailure(f"this is a goal, not a trade: {result.yield_report.answer}")
+    if not result.actions:
+        raise ToolFailure(f"'{intent.kind}' gives no immediate action: " + " ".join(result.notes))
+    notes = [s.description for s in result.steps if s.kind != "action"] + list(result.notes)
+    return Planned(actions=list(result.actions), notes=notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from agent.nodes.analyse import merge
 from agent.tools.context import ToolContext
 from agent.tools.models import (
     Balance,
@@ -16,7 +17,7 @@ from agent.tools.models import (
     QuoteInput,
     VenueHoldings,
 )
-from connectors.domain import Holdings, MarketView, Position, Quote
+from connectors.domain import Holdings, MarketView, Quote
 
 STABLE_USD = frozenset({"USDC", "USDT", "DAI", "USD"})
 
@@ -70,23 +71,8 @@ async def snapshot_all(ctx: ToolContext) -> dict[str, Holdings]:
 
 
 def merged(books: dict[str, Holdings]) -> Holdings:
-    """One book across venues (balances summed), as the risk gate sees the portfolio."""
-    if len(books) == 1:
-        return next(iter(books.values()))
-    balances: dict[str, Decimal] = {}
-    supplied: dict[str, Decimal] = {}
-    borrowed: dict[str, Decimal] = {}
-    positions: list[Position] = []
-    for book in books.values():
-        for target, source in (
-            (balances, book.balances),
-            (supplied, book.supplied),
-            (borrowed, book.borrowed),
-        ):
-            for asset, amount in source.items():
-                target[asset] = target.get(asset, Decimal(0)) + amount
-        positions.extend(book.positions)
-    return Holdings(balances=balances, supplied=supplied, borrowed=borrowed, positions=tuple(positions))
+    """One book across venues, as the risk gate sees the portfolio."""
+    return merge(list(books.values()))
 
 
 async def market_view(ctx: ToolContext, symbols: list[str]) -> MarketView:

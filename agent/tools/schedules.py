@@ -11,11 +11,12 @@ from agent.daemon.config import Schedule, StrategyJob, parse_duration
 from agent.daemon.jobs import JobInfo as StoredJob
 from agent.daemon.jobs import JobNotFound, JobStore
 from agent.intents import DcaIntent
+from agent.intents.planner import dca_schedule
 from agent.tools import intents
 from agent.tools.context import ToolContext
 from agent.tools.errors import ToolFailure
 from agent.tools.models import CancelInput, Cancelled, JobInfo, JobList, NoInput, ScheduleInput
-from connectors.domain import Action, Swap, utc_now
+from connectors.domain import Action, utc_now
 from strategies.base import get_strategy
 
 
@@ -61,19 +62,14 @@ async def schedule(ctx: ToolContext, args: ScheduleInput) -> JobInfo:
     action: Action
     count: int | None
     if isinstance(intent, DcaIntent):
-        action = Swap(
-            sell=intent.sell,
-            buy=intent.buy,
-            amount=intent.amount,
-            amount_in=intent.amount_in,
-            venue=intent.venue,
-        )
-        when, count = _when(args.every or intent.interval, args.cron), args.count or intent.count
+        dca = dca_schedule(intent)
+        action = dca.per_order
+        when, count = _when(args.every or dca.interval, args.cron), args.count or dca.count
     else:
         from agent.tools.trading import book_and_view
 
         book, view = await book_and_view(ctx, set())
-        actions = intents.plan_actions(intent, book, view)
+        actions = intents.plan_actions(intent, book, view).actions
         if len(actions) != 1:
             raise ToolFailure("a scheduled order must be a single action; schedule each part separately")
         action = actions[0]

@@ -25,7 +25,7 @@ from connectors.domain import Action, Fill, Holdings, MarketView, Quote, Verdict
 from connectors.errors import ConnectorError
 
 _SCALAR = (str, int, float, bool, type(None))
-_ASSET_FIELDS = ("sell", "buy", "asset", "market")
+_ASSET_FIELDS = ("sell", "buy", "asset", "market", "principal_asset")
 
 
 async def parse_intent(ctx: ToolContext, args: IntentInput) -> ParsedIntent:
@@ -92,15 +92,19 @@ async def preview_intent(ctx: ToolContext, args: IntentInput) -> Preview:
     intent = intents.parse_text(args.text)
     named = {v for k, v in intents.contract(intent).items() if k in _ASSET_FIELDS and isinstance(v, str)}
     book, view = await book_and_view(ctx, named)
-    return await preview_actions(ctx, args.text, intents.plan_actions(intent, book, view))
+    planned = intents.plan_actions(intent, book, view)
+    return await preview_actions(ctx, args.text, planned.actions, planned.notes)
 
 
-async def preview_actions(ctx: ToolContext, text: str, actions: list[Action]) -> Preview:
+async def preview_actions(
+    ctx: ToolContext, text: str, actions: list[Action], plan_notes: list[str] | None = None
+) -> Preview:
     """Quote and gate concrete actions; store them under a token when every one may execute."""
     if not actions:
         raise ToolFailure("the plan is empty: nothing to do for this request")
     book, view = await book_and_view(ctx, {a for act in actions for a in _assets(act)})
     verdicts, quotes, notes = await evaluate(ctx, actions, f"mcp-{uuid.uuid4().hex[:12]}", book, view)
+    notes = [*(plan_notes or []), *notes]
     total = sum((Decimal(v.notional_usd) for v in verdicts), Decimal(0))
     executable = all(v.passed for v in verdicts)
     needs_approval = (

@@ -98,3 +98,13 @@ def test_framework_errors_become_actionable_messages() -> None:
     message = explain(UnknownOutcome("paper", "timeout", client_id="dfa-1"))
     assert "Do NOT resend" in message and "dfa-1" in message
     assert explain(KeyError("secret")) == "internal error (KeyError); the server log has details"
+
+
+async def test_schedule_a_dca_in_words(tools: ToolContext) -> None:
+    job = await call(tools, "schedule", {"text": "buy $100 of ETH every day for 10 days"})
+    assert job.kind == "actions"  # type: ignore[attr-defined]
+    assert job.description == "swap 100 USDC (USDC -> ETH) every 1d, 10 times"  # type: ignore[attr-defined]
+    assert job.schedule == "every 86400s" and not job.paused  # type: ignore[attr-defined]
+    assert tools.jobs is not None
+    (stored,) = tools.jobs.list("test")
+    assert stored.spec.source == "mcp" and stored.spec.parsed_actions()[0].kind == "swap"

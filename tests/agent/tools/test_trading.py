@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -96,3 +97,42 @@ async def test_preview_and_execution_are_audited(tools: ToolContext) -> None:
 async def test_unknown_token_is_refused_with_next_step(tools: ToolContext) -> None:
     with pytest.raises(ToolFailure, match="call preview_intent again"):
         await call(tools, "execute_plan", {"token": "cfm-not-a-real-token"})
+
+
+async def test_preview_intent_from_words_then_execute(tools: ToolContext) -> None:
+    preview = await call(tools, "preview_intent", {"text": "swap 500 USDC for ETH"})
+    assert preview.executable and not preview.needs_approval  # type: ignore[attr-defined]
+    (planned,) = preview.actions  # type: ignore[attr-defined]
+    assert planned.action.kind == "swap" and planned.action.amount == Decimal(500)
+    done = await call(tools, "execute_plan", {"token": preview.confirmation_token})  # type: ignore[attr-defined]
+    assert done.executed and (await balances(tools))["USDC"] == Decimal(19_500)  # type: ignore[attr-defined]
+
+
+async def test_perp_preview_shows_the_plan_steps(tools: ToolContext) -> None:
+    preview = await call(tools, "preview_intent", {"text": "long ETH 2x with $1000, stop 5%"})
+    assert preview.executable  # type: ignore[attr-defined]
+    assert any("stop at 2850" in n for n in preview.notes)  # type: ignore[attr-defined]
+    assert any("liquidation" in n for n in preview.notes)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("buy some eth", "Ask the user; do not guess"),
+        ("swap 25000 USDC for ETH", "25000 USDC requested, USDC balance is 20000"),
+        ("buy $100 of ETH every day for 10 days", "call `schedule`"),
+        ("earn $1000 a month with 1 BTC", "this is a goal, not a trade: needs 20.0% APY"),
+    ],
+)
+async def test_preview_refusals_tell_the_model_what_to_do(
+    tools: ToolContext, text: str, expected: str
+) -> None:
+    with pytest.raises(ToolFailure, match=re.escape(expected)):
+        await call(tools, "preview_intent", {"text": text})
+    assert len(tools.plans) == 0
+
+
+async def test_parse_intent_never_trades(tools: ToolContext) -> None:
+    parsed = await call(tools, "parse_intent", {"text": "swap 4 WETH for DAI"})
+    assert parsed.kind == "swap" and parsed.fields["amount"] == 4  # type: ignore[attr-defined]
+    assert await balances(tools) == {"USDC": Decimal(20_000), "WETH": Decimal(5)}
