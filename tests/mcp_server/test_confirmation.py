@@ -106,3 +106,16 @@ async def test_without_elicitation_support_the_preview_is_the_confirmation(setti
         result = await client.call_tool("execute_plan", {"token": token})
         assert not result.is_error, result.content
         assert await h.balance("WETH") == Decimal(1)
+
+
+@pytest.mark.parametrize("mode", ERAS)
+async def test_preview_then_execute_in_words_over_mcp(settings: Settings, mode: str) -> None:
+    h, asked = Harness(settings), []
+    async with Client(h.server, mode=mode, elicitation_callback=answering("accept", asked)) as client:  # type: ignore[arg-type]
+        preview = await client.call_tool("preview_intent", {"text": "swap 4 WETH for DAI"})
+        data = preview.structured_content
+        assert data is not None and data["executable"] and data["needs_approval"]
+        result = await client.call_tool("execute_plan", {"token": data["confirmation_token"]})
+        assert not result.is_error, result.content
+        assert await h.balance("WETH") == Decimal(1) and await h.balance("DAI") > Decimal(11_000)
+    assert len(asked) == 1
