@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -34,6 +34,23 @@ class PerpState:
     @property
     def sign(self) -> int:
         return self.side.sign
+
+    def copy(self) -> PerpState:
+        return PerpState(
+            self.market,
+            self.side,
+            self.size,
+            self.entry_price,
+            self.margin,
+            self.margin_mode,
+            self.leverage,
+            self.opened_at,
+            self.client_id,
+            self.funding_paid,
+            self.realized_pnl,
+            self.stop_loss,
+            self.take_profit,
+        )
 
     def pnl_at(self, price: Decimal) -> Decimal:
         return self.sign * self.size * (price - self.entry_price)
@@ -94,7 +111,7 @@ class Account:
     def clone(self) -> Account:
         return Account(
             balances=dict(self.balances),
-            positions={k: replace(p) for k, p in self.positions.items()},
+            positions={k: p.copy() for k, p in self.positions.items()},
             supplied=dict(self.supplied),
             borrowed=dict(self.borrowed),
             last_step=self.last_step,

@@ -131,3 +131,29 @@ def test_kill_minus_nine_never_splits_a_fill_from_its_balance(tmp_path: Path) ->
     bought = sum((f.amount_out for f in saved.fills), Decimal(0))
     assert Decimal(saved.account["balances"]["USDC"]) == D(10_000) - spent
     assert Decimal(saved.account["balances"]["ETH"]) == bought
+
+
+def test_position_copy_and_json_keep_every_field() -> None:
+    from dataclasses import asdict, fields
+
+    from connectors.paper.account import PerpState
+    from tests.connectors.paper.paper_helpers import T0
+
+    pos = PerpState(
+        market="BTC",
+        side=Side.SHORT,
+        size=D("0.3"),
+        entry_price=D(1),
+        margin=D(2),
+        margin_mode="cross",
+        leverage=D(3),
+        opened_at=T0,
+        client_id="c",
+        funding_paid=D(4),
+        realized_pnl=D(5),
+        stop_loss=D(6),
+        take_profit=D(7),
+    )
+    assert {f.name for f in fields(PerpState)} == set(asdict(pos))
+    assert asdict(pos.copy()) == asdict(pos) and pos.copy() is not pos
+    assert PerpState.from_json(json.loads(json.dumps(pos.to_json()))) == pos
