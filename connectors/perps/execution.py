@@ -94,8 +94,7 @@ class Executor:
     async def _open(self, spec: MarketSpec, action: OpenPosition, client_id: str) -> Fill:
         sized = await self._size_open(spec, action)
         _check_protection(spec, action, sized.price)
-        await self._c.set_margin_mode(spec.symbol, action.margin_mode, leverage=action.leverage)
-        await self._c.set_leverage(spec.symbol, action.leverage, margin_mode=action.margin_mode)
+        await self._configure(spec, action)
         side = _order_side(action.side)
         entry = await self._c.orders.submit(
             OrderRequest(
@@ -132,6 +131,21 @@ class Executor:
             )
             notes.append(f"{kind} {trigger} order {leg.order_id or leg.client_order_id}")
         return _to_fill(self._c.name, "open_position", client_id, spec, entry, note="; ".join(notes))
+
+    async def _configure(self, spec: MarketSpec, action: OpenPosition) -> None:
+        """Margin mode and leverage before the entry; never flip the mode under an open position."""
+        existing = next(
+            (p for p in await self._c.positions([spec.symbol]) if p.market == spec.symbol.upper()), None
+        )
+        if existing is not None and existing.margin_mode != action.margin_mode:
+            raise RejectedError(
+                self._c.name,
+                f"{spec.symbol} already has a {existing.margin_mode}-margin {existing.side} position; "
+                f"refusing to add with {action.margin_mode} margin",
+            )
+        if existing is None:
+            await self._c.set_margin_mode(spec.symbol, action.margin_mode, leverage=action.leverage)
+        await self._c.set_leverage(spec.symbol, action.leverage, margin_mode=action.margin_mode)
 
     async def _close(self, spec: MarketSpec, action: ClosePosition, client_id: str) -> Fill:
         position = await self._position_to_close(spec, action)
@@ -198,7 +212,9 @@ class Executor:
         if coid is None:
             return state
         found = await self._c.orders.find(spec, coid)
-        return found or state
+        if found is None:
+            return state.model_copy(update={"status": "unknown"})
+        return found
 
 
 def _check_protection(spec: MarketSpec, action: OpenPosition, price: Decimal) -> None:
@@ -249,6 +265,8 @@ def _to_fill(
     complete = state.amount is not None and state.filled >= state.amount and state.filled > 0
     if state.status == "open" and state.filled == 0:
         note = "; ".join(x for x in ("resting limit order, nothing filled yet", note) if x)
+    elif state.status == "unknown" and state.filled == 0:
+        note = "; ".join(x for x in ("accepted by the venue; fill not reported yet (use lookup)", note) if x)
     price = state.average or (state.price if state.filled > 0 else None)
     notional = state.filled * price if price is not None else Decimal(0)
     return Fill(

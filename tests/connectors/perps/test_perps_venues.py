@@ -67,6 +67,8 @@ def order_fields(venue: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_btc(venue: str, **kw: Any) -> OpenPosition:
+    """0.01 BTC long at 3x, cross margin (Binance's recorded account already holds a cross BTC long)."""
+    kw.setdefault("margin_mode", "cross")
     return OpenPosition(market="BTC", side=Side.LONG, size=Decimal("0.01"), leverage=Decimal(3), **kw)
 
 
