@@ -211,6 +211,10 @@ _FULL_WORDS = frozenset(
 
 
 def build_lending(toks: list[Tok], kind: str) -> Intent:
+    assets = {t.asset for t in toks if t.kind == "asset"}
+    for tok in toks:
+        if tok.kind == "asset" and tok.venue in LENDING_PROTOCOLS and len(assets - {tok.asset}) > 0:
+            tok.kind = "venue"  # "my aave loan" next to another asset names the protocol
     protocol = ft.venue(toks, LENDING_PROTOCOLS)
     other_venue = ft.venue(toks)
     mentions = [m for m in find_mentions(toks) if m.marker not in _COLLATERAL_MARKS or kind != "borrow"]

@@ -61,9 +61,11 @@ def build_open(toks: list[Tok], side: str | None) -> Intent:
         if floating == "many":
             return ask(f"I found several numbers; how large should the {market} {side} be?")
         size = floating
-        if size is not None and size.kind == "num":
-            return ask(f"Is {size.value} in {market} or in dollars?")
         unit = "usd"
+        if size is not None and size.kind == "num":
+            if not any(t.text in ("size", "qty", "quantity", "contracts", "units") for t in toks):
+                return ask(f"Is {size.value} in {market} or in dollars?")
+            unit = "base"
     if size is None:
         return ask(f"How large should the {market} {side} be (in {market} or in dollars)?")
     if size.kind in ("all", "frac"):

@@ -100,6 +100,21 @@ def _has_phrase(words: list[str], first: str, nexts: frozenset[str]) -> bool:
     return any(w == first and i + 1 < len(words) and words[i + 1] in nexts for i, w in enumerate(words))
 
 
+_OPENING = frozenset({"open", "go", "add", "increase", "new", "another", "more", "bigger", "grow", "enter"})
+
+
+def _existing_position(toks: list[Tok]) -> bool:
+    """'sell half of my BTC long': a possessive position reference with no opening verb means reduce it."""
+    if any(t.text in _OPENING for t in toks):
+        return False
+    for i, tok in enumerate(toks):
+        if tok.text in ("my", "our") and i + 1 < len(toks):
+            j = i + 1 if toks[i + 1].kind != "asset" else i + 2
+            if j < len(toks) and toks[j].text in ("long", "short", "position", "perp", "longs", "shorts"):
+                return True
+    return False
+
+
 def _has_phrase_to(words: list[str]) -> bool:
     """'give 5 USDC to my friend': giving something to someone is a transfer, even without an address."""
     return "give" in words and "to" in words[words.index("give") :]
@@ -158,7 +173,7 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
         return build_wrap(toks, unwrap=False)
     if wordset & _CLOSE and wordset & _DEBT:
         return build_lending(toks, "repay")
-    if wordset & _HARD_CLOSE or (wordset & _CLOSE and wordset & _POSITION):
+    if wordset & _HARD_CLOSE or (wordset & _CLOSE and wordset & _POSITION) or _existing_position(toks):
         return build_close(toks)
     lender = any(
         t.venue in LENDING_PROTOCOLS and (t.kind == "venue" or is_venue_context(toks, i))

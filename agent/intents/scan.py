@@ -67,6 +67,7 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:lev|leveraged)\b", "leverage"),
         (r"\bde-?risk", "derisk"),
         (r"\b(?:get|got|getting)\s+rid\s+of\b", "sell"),
+        (r"\b(?:get|getting)\s+out\s+of\b", "exit"),
         (r"(\d)\s*(?:times|×)\s+(?=leverage)", r"\1x "),
         (r"(\d)\s*(?:usd|dollars?|bucks)\b", r"\1 usd"),
         (r"(\d),(?=\d{3}\b)", r"\1"),
