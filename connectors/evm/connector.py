@@ -69,7 +69,7 @@ class EvmConnector:
     async def quote(self, action: Action) -> Quote:
         """Swaps: the best route's price now. Other actions: what would move, at no price."""
         if isinstance(action, Swap):
-            return self.swaps.to_quote(await self.swaps.route(action), self.name)
+            return await self.swaps.quote(action, self.name)
         if not self.supports(action):
             raise RejectedError(self.name, f"{action.describe()} is not supported on {self.name}")
         amount = getattr(action, "amount", Decimal(0))

@@ -47,6 +47,23 @@ class SwapDesk:
             return await self._dex(action).quote(sell, buy, to_raw(sell, action.amount), "exact_in")
         return await self._dex(action).quote(sell, buy, to_raw(buy, action.amount), "exact_out")
 
+    async def quote(self, action: Swap, venue: str) -> Quote:
+        """The best route now, with its price impact against a 1/1000-size probe on the same path."""
+        route = await self.route(action)
+        dex = self._dex(action)
+        small = max(1, route.amount_in // 1000)
+        if isinstance(dex, UniswapV3):
+            probe = await dex.quote_route(route.tokens, route.fees, small, "exact_in")
+        else:
+            probe = await dex.quote_route(route.tokens, small, "exact_in")
+        quote = self.to_quote(route, venue)
+        if probe is None or probe.amount_out == 0 or route.amount_in == 0:
+            return quote
+        spot = Decimal(probe.amount_out) / probe.amount_in
+        paid = Decimal(route.amount_out) / route.amount_in
+        impact = max(Decimal(0), (1 - paid / spot) * 10_000).quantize(Decimal("0.01"))
+        return quote.model_copy(update={"price_impact_bps": impact})
+
     @staticmethod
     def to_quote(route: RouteQuote, venue: str) -> Quote:
         sell, buy = route.tokens[0], route.tokens[-1]

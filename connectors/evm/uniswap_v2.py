@@ -56,7 +56,7 @@ class UniswapV2:
             raise RejectedError(
                 self.rpc.venue, f"no Uniswap V2 pair route from {sell.symbol} to {buy.symbol}"
             )
-        quotes = await asyncio.gather(*(self._quote_route(r, raw, mode) for r in routes))
+        quotes = await asyncio.gather(*(self.quote_route(r, raw, mode) for r in routes))
         priced = [q for q in quotes if q is not None]
         if not priced:
             raise RejectedError(self.rpc.venue, f"no Uniswap V2 liquidity for {sell.symbol} -> {buy.symbol}")
@@ -64,7 +64,7 @@ class UniswapV2:
             return max(priced, key=lambda q: (q.amount_out, -len(q.fees)))
         return min(priced, key=lambda q: (q.amount_in, len(q.fees)))
 
-    async def _quote_route(self, route: tuple[Token, ...], raw: int, mode: Mode) -> RouteQuote | None:
+    async def quote_route(self, route: tuple[Token, ...], raw: int, mode: Mode) -> RouteQuote | None:
         path = [t.address for t in route]
         fees = (V2_FEE,) * (len(route) - 1)
         try:

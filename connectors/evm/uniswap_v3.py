@@ -89,7 +89,7 @@ class UniswapV3:
             raise RejectedError(
                 self.rpc.venue, f"no Uniswap V3 pool route from {sell.symbol} to {buy.symbol}"
             )
-        quotes = await asyncio.gather(*(self._quote_route(t, f, raw, mode) for t, f in routes))
+        quotes = await asyncio.gather(*(self.quote_route(t, f, raw, mode) for t, f in routes))
         priced = [q for q in quotes if q is not None]
         if not priced:
             raise RejectedError(self.rpc.venue, f"no Uniswap V3 liquidity for {sell.symbol} -> {buy.symbol}")
@@ -97,7 +97,7 @@ class UniswapV3:
             return max(priced, key=lambda q: (q.amount_out, -len(q.fees)))
         return min(priced, key=lambda q: (q.amount_in, len(q.fees)))
 
-    async def _quote_route(
+    async def quote_route(
         self, tokens: tuple[Token, ...], fees: tuple[int, ...], raw: int, mode: Mode
     ) -> RouteQuote | None:
         addresses = [t.address for t in tokens]

@@ -20,7 +20,7 @@ _MAX_TICK = 887272
 # (token a, amount a, token b, amount b, fee tiers) — amounts in token units, priced in USD:
 # ETH 3000, BTC 60000, stables 1.
 V3_POOLS: list[tuple[str, int, str, int, tuple[int, ...]]] = [
-    ("WETH", 2000, "USDC", 6_000_000, (500,)),
+    ("WETH", 20_000, "USDC", 60_000_000, (500,)),
     ("WETH", 1000, "USDC", 3_000_000, (3000,)),
     ("WBTC", 100, "WETH", 2000, (3000,)),
     ("WBTC", 50, "USDC", 3_000_000, (3000,)),

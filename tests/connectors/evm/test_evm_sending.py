@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
-from connectors.domain import Swap, Transfer, Unwrap, Wrap
+from connectors.domain import OpenPosition, Side, Supply, Swap, Transfer, Unwrap, Wrap
 from connectors.errors import TransientError, UnknownOutcome
 from connectors.evm import EvmConnector, book_for, load_account
 from connectors.evm.devnet.testing import DevnetHandle
 from connectors.evm.journal import Journal
 from connectors.evm.rpc import Rpc
 from connectors.evm.sender import TxSender
+from connectors.protocol import Connector
 
 pytestmark = pytest.mark.chain
 
@@ -98,3 +99,12 @@ async def test_quote_then_execute_reports_the_quote(evm: EvmConnector) -> None:
     fill = await evm.execute(action, client_id="q")
     assert evm.quote_for("q") is not None
     assert evm.quote_for("q").amount_out == fill.amount_out == quote.amount_out  # type: ignore[union-attr]
+
+
+async def test_connector_meets_the_protocol(evm: EvmConnector) -> None:
+    assert isinstance(evm, Connector)
+    assert evm.name == "evm:devnet"
+    assert evm.supports(Wrap(amount=Decimal(1)))
+    assert evm.supports(Supply(asset="USDC", amount=Decimal(1), protocol="dvUSDC"))
+    assert not evm.supports(Supply(asset="USDC", amount=Decimal(1), protocol="compound"))
+    assert not evm.supports(OpenPosition(market="ETH-PERP", side=Side.LONG, size=Decimal(1)))

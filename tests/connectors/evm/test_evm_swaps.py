@@ -49,6 +49,9 @@ async def test_v3_multi_hop_exact_out_pays_the_quote(evm: EvmConnector) -> None:
 async def test_best_fee_tier_is_chosen(evm: EvmConnector) -> None:
     small = await evm.quote(Swap(sell="WETH", buy="USDC", amount=Decimal(1)))
     assert "0.05%" in small.route  # the deeper, cheaper 0.05% pool beats the 0.3% one
+    big = await evm.quote(Swap(sell="WETH", buy="USDC", amount=Decimal(200)))
+    assert Decimal(0) <= small.price_impact_bps < Decimal(1)  # 1 ETH barely moves a deep pool
+    assert Decimal(50) < big.price_impact_bps < Decimal(2000)
     hop = await evm.quote(Swap(sell="WBTC", buy="DAI", amount=Decimal("0.1")))
     assert hop.route.count("->") == 2  # no direct WBTC/DAI pool: routed through a hub
 
