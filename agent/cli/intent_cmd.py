@@ -122,6 +122,9 @@ def run_cmd(
                     f"{fill.asset_out}{quoted} tx {fill.tx_hash or fill.order_id or '-'}",
                     highlight=False,
                 )
+            if report.job:
+                console.print(f"  [green]scheduled[/green] job {report.job['id']}: {report.job['label']}",
+                              highlight=False)  # fmt: skip
             for line in report.errors:
                 console.print(f"  [red]{line}[/red]", highlight=False)
         informational = not report.plan.actions and not report.plan.warnings and not report.plan.question

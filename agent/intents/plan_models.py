@@ -31,6 +31,7 @@ class DcaSchedule(_Frozen):
     """A recurring order for the scheduler: `count` runs of `per_order`, one every `interval`."""
 
     interval: str
+    every: str = Field(description="the same interval in the daemon's units ('1w' -> '7d')")
     interval_seconds: int
     count: int
     per_order: Swap

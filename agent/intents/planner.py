@@ -189,8 +189,10 @@ def dca_schedule(intent: DcaIntent, venue: str | None = None) -> DcaSchedule:
         reason=f"dca {intent.count}x every {intent.interval}",
     )
     counted = intent.sell if intent.amount_in == "sell" else intent.buy
+    every = f"{int(intent.interval[:-1]) * 7}d" if unit == "w" else intent.interval
     return DcaSchedule(
         interval=intent.interval,
+        every=every,
         interval_seconds=seconds,
         count=intent.count,
         per_order=order,

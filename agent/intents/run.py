@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from agent.context import AgentDeps
@@ -35,10 +36,12 @@ class RunReport:
     quotes: dict[str, Quote] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     pending_approval: dict[str, Any] | None = None
+    job: dict[str, Any] | None = None
 
     @property
     def executed(self) -> bool:
-        return bool(self.fills)
+        """Something happened: orders filled, or a recurring job was created."""
+        return bool(self.fills) or self.job is not None
 
     def to_json(self) -> dict[str, Any]:
         fills = []
@@ -58,6 +61,7 @@ class RunReport:
             "fills": fills,
             "errors": self.errors,
             "pending_approval": self.pending_approval,
+            "job": self.job,
         }
 
 
@@ -142,6 +146,31 @@ async def execute(plan: Plan, deps: AgentDeps, settings: Settings, run_id: str) 
     return report
 
 
+def schedule_dca(plan: Plan, settings: Settings) -> dict[str, Any]:
+    """Create the daemon job for a DCA plan; each run goes through the risk gate when `defai run` fires it."""
+    from agent.daemon.config import Schedule
+    from agent.daemon.jobs import JobStore
+    from connectors.domain import utc_now
+
+    sched = plan.schedule
+    assert sched is not None
+    now = utc_now()
+    step = timedelta(seconds=sched.interval_seconds)
+    label = f"{sched.per_order.describe()} every {sched.interval}, {sched.count} times"
+    with JobStore(f"sqlite:///{settings.jobs_path.resolve()}") as jobs:
+        info = jobs.add_actions(
+            [sched.per_order],
+            Schedule(every=sched.every),
+            portfolio=settings.portfolio,
+            label=label,
+            source="intent",
+            first_run_at=now,
+            end_at=now + step * (sched.count - 1) + step / 2,
+        )
+    return {"id": info.id, "label": info.label, "schedule": info.schedule, "count": sched.count,
+            "next_run_at": info.next_run_at.isoformat() if info.next_run_at else None}  # fmt: skip
+
+
 async def run_intent(
     intent: Intent,
     settings: Settings,
@@ -154,6 +183,10 @@ async def run_intent(
     async with open_deps(network, settings) as deps:
         plan = await plan_for(intent, deps, venue)
         report = RunReport(plan=plan, network=network)
+        if plan.schedule is not None and confirm(plan):
+            report.confirmed = True
+            report.job = schedule_dca(plan, settings)
+            return report
         if not plan.executable:
             return report
         if not confirm(plan):

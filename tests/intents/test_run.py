@@ -112,3 +112,20 @@ async def test_devnet_swap_fills_at_its_quote(devnet: object, settings: Settings
     assert fill.amount_in == Decimal(1)
     assert fill.amount_out == report.quotes[fill.client_id].amount_out
     assert report.to_json()["fills"][0]["quoted_amount_out"] == str(fill.amount_out)
+
+
+async def test_dca_creates_a_bounded_job_in_the_daemon_store(settings: Settings) -> None:
+    from agent.daemon.jobs import JobStore
+
+    report, asked = await _run("buy 25 USDC of ETH every week, 10 times", settings)
+    assert len(asked) == 1 and report.job is not None and report.fills == []
+    with JobStore(f"sqlite:///{settings.jobs_path}") as jobs:
+        (job,) = jobs.list(settings.portfolio)
+    assert job.id == report.job["id"] and job.spec.source == "intent"
+    assert job.spec.actions[0]["sell"] == "USDC" and job.spec.actions[0]["amount"] == "25"
+    assert job.schedule.endswith("604800s") or "7d" in job.schedule
+
+
+async def test_declined_dca_creates_no_job(settings: Settings) -> None:
+    report, _ = await _run("buy 25 USDC of ETH every week, 10 times", settings, confirm=False)
+    assert report.job is None and not settings.jobs_path.exists()
