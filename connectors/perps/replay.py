@@ -116,8 +116,13 @@ class ReplayTransport:
 
         exchange.fetch = fetch  # type: ignore[method-assign]
 
-    def sent(self, method: str, path: str) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.method == method.upper() and r.path == path]
+    def sent(self, method: str, path: str, match: dict[str, Any] | None = None) -> list[RecordedRequest]:
+        """Requests sent to `method path` whose parameters contain `match` (same rules as routes)."""
+        return [
+            r
+            for r in self.requests
+            if r.method == method.upper() and r.path == path and _contains(r.params, match or {})
+        ]
 
     async def answer(
         self, exchange: ccxt_async.Exchange, url: str, method: str, headers: Any, body: Any

@@ -115,3 +115,43 @@ async def test_funding_payments_from_recorded_bybit_executions(make_venue):
     payments = await v.connector.funding_payments("LTC")
     assert payments and all(p.asset == "USDT" and isinstance(p.amount, Decimal) for p in payments)
     assert [p.at for p in payments] == sorted(p.at for p in payments)
+
+
+SETTINGS = {  # venue -> (method, path, params the venue must receive) for 3x isolated on ETH
+    "hyperliquid": (
+        "POST",
+        "/exchange",
+        {"action": {"type": "updateLeverage", "asset": 1, "isCross": False, "leverage": 3}},
+    ),
+    "binanceusdm": ("POST", "/fapi/v1/leverage", {"symbol": "ETHUSDT", "leverage": "3"}),
+    "bybit": (
+        "POST",
+        "/v5/position/set-leverage",
+        {"symbol": "ETHUSDT", "buyLeverage": "3", "sellLeverage": "3"},
+    ),
+    "okx": (
+        "POST",
+        "/api/v5/account/set-leverage",
+        {"instId": "ETH-USDT-SWAP", "lever": 3, "mgnMode": "isolated"},
+    ),
+}
+MARGIN = {
+    "binanceusdm": ("POST", "/fapi/v1/marginType", {"symbol": "ETHUSDT", "marginType": "ISOLATED"}),
+    "bybit": ("POST", "/v5/account/set-margin-mode", {"setMarginMode": "ISOLATED_MARGIN"}),
+}
+
+
+@pytest.mark.parametrize("venue", VENUES)
+async def test_leverage_and_margin_mode_requests(make_venue, venue):
+    v = make_venue(venue)
+    await v.connector.set_margin_mode("ETH", "isolated", leverage=Decimal(3))
+    await v.connector.set_leverage("ETH", Decimal(3), margin_mode="isolated")
+    method, path, expected = SETTINGS[venue]
+    assert any(_contains(r.params, expected) for r in v.transport.sent(method, path)), v.transport.sent(
+        method, path
+    )
+    if venue in MARGIN:
+        method, path, expected = MARGIN[venue]
+        assert v.transport.sent(method, path, expected)
+    with pytest.raises(RejectedError, match="whole number"):
+        await v.connector.set_leverage("ETH", Decimal("2.5"))
