@@ -8,8 +8,6 @@ from pathlib import Path
 from agent.tools.context import ToolContext
 from agent.tools.errors import ToolFailure
 from agent.tools.models import BacktestInput, BacktestResult, NoInput, StrategyEntry, StrategyList
-from backtests import DataError, run_backtest_async
-from backtests.data import parse_when
 from connectors.domain import utc_now
 from strategies.base import list_strategies as registered_strategies
 
@@ -49,6 +47,9 @@ def _resolve(root: Path, spec: str) -> str:
 
 async def run_backtest(ctx: ToolContext, args: BacktestInput) -> BacktestResult:
     """Replay history through the agent's own nodes; returns headline stats and where the report is."""
+    from backtests import DataError, run_backtest_async  # pandas & co. load on first use, not at start-up
+    from backtests.data import parse_when
+
     known = {s.name for s in registered_strategies()}
     if args.strategy not in known:
         raise ToolFailure(f"unknown strategy {args.strategy!r}; choose one of: {', '.join(sorted(known))}")

@@ -176,7 +176,7 @@ async def execute_plan(ctx: ToolContext, args: ExecuteInput) -> Execution:
     )
     run_id = "mcp-" + plan.token.removeprefix("cfm-")[:16]
     result = await execute_actions(
-        ctx.graph, ctx.deps, "mcp:" + ctx.deps.portfolio, run_id, actions, auto_approve=True
+        ctx.graph, ctx.deps, f"{ctx.deps.portfolio}:{run_id}", run_id, actions, auto_approve=True
     )
     fills = [_fill_info(f) for f in result.fills]
     problems = list(getattr(result, "errors", []) or [])
