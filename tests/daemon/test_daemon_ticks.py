@@ -1,0 +1,75 @@
+"""GraphTickRunner on the real graph and paper venue: strategy ticks, fixed actions, approvals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from agent.checkpoint import sqlite_checkpointer
+from agent.daemon import JobSpec
+from agent.daemon.ticks import GraphTickRunner
+from agent.deps_factory import open_paper_deps
+from agent.graph import build_graph
+from agent.risk import TradingState
+from agent.settings import load_settings
+from connectors.domain import Swap
+
+
+@pytest.fixture
+async def runner(tmp_path: Path) -> AsyncIterator[GraphTickRunner]:
+    settings = load_settings(
+        None,
+        data_dir=tmp_path,
+        portfolio="main",
+        paper_cash_usdc="10000",
+        risk={"approval_threshold_usd": "1000", "approval_timeout_s": 0.2},
+    )
+    async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+        yield GraphTickRunner(open_paper_deps(settings), build_graph(saver))
+
+
+def actions_job(amount: str, job_id: str = "dca:eth") -> JobSpec:
+    swap = Swap(sell="USDC", buy="ETH", amount=Decimal(amount))
+    return JobSpec(job_id=job_id, kind="actions", portfolio="main", actions=(swap.model_dump(mode="json"),))
+
+
+async def test_strategy_tick_trades_then_rests_when_on_target(runner: GraphTickRunner) -> None:
+    spec = JobSpec(
+        job_id="strategy:rebalance",
+        kind="strategy",
+        portfolio="main",
+        strategy="rebalance",
+        params={"targets": {"ETH": 0.05}},
+    )
+    first = await runner.run(spec)
+    assert first.actions == 1 and len(first.fills) == 1 and not first.errors
+    second = await runner.run(spec)
+    assert second.actions == 0 and second.fills == []
+    assert runner.deps.strategy is None  # the shared deps are not mutated per job
+
+
+async def test_fixed_actions_and_halt(runner: GraphTickRunner) -> None:
+    ok = await runner.run(actions_job("100"))
+    assert len(ok.fills) == 1 and ok.fills[0]["asset_in"] == "USDC"
+    runner.deps.kill_switch.set(TradingState.HALTED, "test")
+    assert runner.trading_state() == "halted"
+    halted = await runner.run(actions_job("100"))
+    assert halted.fills == [] and len(halted.rejections) == 1
+    assert "kill_switch" in halted.rejections[0]["rules"]
+
+
+async def test_a_pending_approval_blocks_its_thread_until_it_times_out(runner: GraphTickRunner) -> None:
+    import asyncio
+
+    asked = await runner.run(actions_job("2000"))  # above the $1,000 approval threshold
+    assert asked.pending_approval and asked.fills == []
+    waiting = await runner.run(actions_job("2000"))
+    assert waiting.pending_approval and waiting.actions == 0  # no new tick discards the question
+    other = await runner.run(actions_job("50", job_id="dca:small"))  # other threads carry on
+    assert len(other.fills) == 1
+    await asyncio.sleep(0.3)
+    after = await runner.run(actions_job("50"))  # timed out: rejected, then a fresh tick runs
+    assert len(after.fills) == 1 and after.fills[0]["amount_in"] == "50"
