@@ -26,7 +26,9 @@ def serve(
 
     cfg = settings()
     if cfg.live:
-        err_console.print("note: the MCP server trades on the paper venue; live venues are not exposed over MCP")
+        err_console.print(
+            "note: the MCP server trades on the paper venue; live venues are not exposed over MCP"
+        )
     if not http:
         scopes = (READ_SCOPE, TRADE_SCOPE) if trade else (READ_SCOPE,)
         build_server(cfg, default_scopes=scopes).run("stdio")
