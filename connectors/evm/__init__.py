@@ -22,13 +22,17 @@ __all__ = [
     "AccountData",
     "Book",
     "EvmConnector",
+    "Journal",
     "PricePoint",
     "Reserve",
+    "Rpc",
     "Token",
+    "TxSender",
     "Vault",
     "apy_from_history",
     "book_for",
     "connect",
+    "load_account",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from connectors.domain import OpenPosition, Side, Supply, Swap, Transfer, Unwrap, Wrap
-from connectors.errors import TransientError, UnknownOutcome
+from connectors.errors import RejectedError, TransientError, UnknownOutcome
 from connectors.evm import EvmConnector, book_for, load_account
 from connectors.evm.devnet.testing import DevnetHandle
 from connectors.evm.journal import Journal
@@ -108,3 +109,31 @@ async def test_connector_meets_the_protocol(evm: EvmConnector) -> None:
     assert evm.supports(Supply(asset="USDC", amount=Decimal(1), protocol="dvUSDC"))
     assert not evm.supports(Supply(asset="USDC", amount=Decimal(1), protocol="compound"))
     assert not evm.supports(OpenPosition(market="ETH-PERP", side=Side.LONG, size=Decimal(1)))
+
+
+async def test_revert_on_chain_after_a_clean_simulation_is_reported(
+    evm: EvmConnector, other: EvmConnector, devnet: DevnetHandle
+) -> None:
+    """Two transfers race in one block: both simulate fine, the second reverts when mined."""
+    devnet.rpc("evm_setAutomine", [False])
+    try:
+        first = asyncio.create_task(
+            evm.execute(Transfer(asset="USDC", amount=Decimal(600_000), to=other.address), client_id="t1")
+        )
+        second = asyncio.create_task(
+            evm.execute(Transfer(asset="USDC", amount=Decimal(600_000), to=other.address), client_id="t2")
+        )
+        for _ in range(500):
+            pending = int(await evm.rpc.request("eth_getTransactionCount", [evm.address, "pending"]), 16)
+            if pending - await _nonce(evm) == 2:
+                break
+            await asyncio.sleep(0.01)
+        devnet.rpc("evm_mine")
+        fill = await first
+        with pytest.raises(RejectedError, match="reverted on chain"):
+            await second
+    finally:
+        devnet.rpc("evm_setAutomine", [True])
+    assert fill.amount_in == Decimal(600_000)
+    assert evm.sender.journal.get("t2").settled is False  # type: ignore[union-attr]
+    assert (await evm.snapshot()).balance("USDC") == Decimal(400_000)

@@ -134,3 +134,14 @@ def test_journal_survives_a_restart(tmp_path: Path) -> None:
     again = Journal(path)
     assert again.get("a") == SentTx("a", "0xaa", 7, "0x01", True)
     assert again.get("b") is None
+
+
+def test_public_api_is_curated() -> None:
+    import connectors.evm as evm
+
+    assert sorted(evm.__all__) == sorted(
+        ["NETWORKS", "AccountData", "Book", "EvmConnector", "Journal", "PricePoint", "Reserve", "Rpc", "Token",
+         "TxSender", "Vault", "apy_from_history", "book_for", "connect", "load_account"]
+    )  # fmt: skip
+    assert all(hasattr(evm, name) for name in evm.__all__)
+    assert evm.NETWORKS == ("devnet", "ethereum", "base", "arbitrum")
