@@ -147,9 +147,7 @@ async def test_leverage_and_margin_mode_requests(make_venue, venue):
     await v.connector.set_margin_mode("ETH", "isolated", leverage=Decimal(3))
     await v.connector.set_leverage("ETH", Decimal(3), margin_mode="isolated")
     method, path, expected = SETTINGS[venue]
-    assert any(_contains(r.params, expected) for r in v.transport.sent(method, path)), v.transport.sent(
-        method, path
-    )
+    assert v.transport.sent(method, path, expected), v.transport.sent(method, path)
     if venue in MARGIN:
         method, path, expected = MARGIN[venue]
         assert v.transport.sent(method, path, expected)
