@@ -20,6 +20,9 @@ RESERVE_DATA = Fn(
     "getReserveData(address)",
     "uint256,uint128,uint128,uint128,uint128,uint128,uint40,uint16,address,address,address,address,uint128,uint128,uint128",
 )
+ADDRESSES_PROVIDER = Fn("ADDRESSES_PROVIDER()", "address")
+GET_PRICE_ORACLE = Fn("getPriceOracle()", "address")
+ASSET_PRICES = Fn("getAssetsPrices(address[])", "uint256[]")
 VARIABLE = 2
 RAY = Decimal(10) ** 27
 SECONDS_PER_YEAR = 365 * 24 * 3600
@@ -68,6 +71,7 @@ class Aave:
         self.rpc = tokens.rpc
         self.pool: str = tokens.book.aave_pool
         self._reserves: dict[str, tuple[str, str]] = {}
+        self._oracle: str | None = None
 
     @property
     def me(self) -> str:
@@ -84,6 +88,14 @@ class Aave:
             health_factor=None if d == 0 else Decimal(hf).scaleb(-18),
             health_factor_raw=int(hf),
         )
+
+    async def prices_usd(self, tokens: list[Token]) -> dict[str, Decimal]:
+        """USD prices from the market's own oracle (the prices its health factors use)."""
+        if self._oracle is None:
+            provider = await self.rpc.read_one(self.pool, ADDRESSES_PROVIDER)
+            self._oracle = str(await self.rpc.read_one(provider, GET_PRICE_ORACLE))
+        raw = await self.rpc.read_one(self._oracle, ASSET_PRICES, [t.address for t in tokens])
+        return {t.symbol: Decimal(p) / _BASE for t, p in zip(tokens, raw, strict=True)}
 
     async def reserve(self, token: Token) -> Reserve:
         data = await self.rpc.read(self.pool, RESERVE_DATA, token.address)

@@ -23,7 +23,7 @@ from connectors.domain import (
     Wrap,
     utc_now,
 )
-from connectors.errors import RejectedError
+from connectors.errors import RejectedError, TransientError
 from connectors.evm.addresses import Book
 from connectors.evm.fills import make_fill, moved
 from connectors.evm.lending import LendingDesk
@@ -33,6 +33,7 @@ from connectors.evm.swaps import SwapDesk
 from connectors.evm.tokens import Tokens, to_raw, units, units_eth
 
 GAS_RESERVE_WEI = 5 * 10**16  # kept back when wrapping "all" ETH
+_ORACLE_SYMBOLS = ("WETH", "USDC", "DAI", "WBTC", "USDT")
 _SUPPORTED = (Swap, Wrap, Unwrap, Transfer, Supply, Withdraw, Borrow, Repay)
 
 
@@ -186,9 +187,10 @@ class EvmConnector:
         supplied: dict[str, Decimal] = {}
         borrowed: dict[str, Decimal] = {}
         health = None
+        equity: Decimal | None = None
         if self.lending.aave is not None:
             aave = self.lending.aave
-            listed = [s for s in symbols if s in ("WETH", "USDC", "DAI", "WBTC", "USDT")]
+            listed = [s for s in symbols if s in _ORACLE_SYMBOLS]
             amounts = await asyncio.gather(
                 *(aave.supplied(self.book.tokens[s]) for s in listed), *(aave.debt(self.book.tokens[s]) for s in listed),
                 return_exceptions=True,
@@ -200,9 +202,37 @@ class EvmConnector:
                 if isinstance(debt, int) and debt:
                     borrowed[s] = units(self.book.tokens[s], debt)
             health = (await aave.account()).health_factor
+            equity = await self._equity_usd(balances, supplied, borrowed)
         return Holdings(
-            balances=balances, supplied=supplied, borrowed=borrowed, health_factor=health, at=utc_now()
+            balances=balances,
+            supplied=supplied,
+            borrowed=borrowed,
+            health_factor=health,
+            equity_usd=equity,
+            at=utc_now(),
         )
+
+    async def prices_usd(self) -> dict[str, Decimal]:
+        """USD per unit for the book's tokens (and ETH), from the Aave market's oracle."""
+        if self.lending.aave is None:
+            raise RejectedError(self.name, f"no price oracle known on {self.network}")
+        listed = [self.book.tokens[s] for s in self.book.tokens if s in _ORACLE_SYMBOLS]
+        prices = await self.lending.aave.prices_usd(listed)
+        if "WETH" in prices:
+            prices["ETH"] = prices["WETH"]
+        return prices
+
+    async def _equity_usd(
+        self, balances: dict[str, Decimal], supplied: dict[str, Decimal], borrowed: dict[str, Decimal]
+    ) -> Decimal | None:
+        try:
+            prices = await self.prices_usd()
+        except (RejectedError, TransientError):
+            return None
+        value = sum((amount * prices[s] for s, amount in balances.items() if s in prices), Decimal(0))
+        value += sum((amount * prices[s] for s, amount in supplied.items() if s in prices), Decimal(0))
+        value -= sum((amount * prices[s] for s, amount in borrowed.items() if s in prices), Decimal(0))
+        return value.quantize(Decimal("0.01"))
 
     async def close(self) -> None:
         await self.rpc.close()

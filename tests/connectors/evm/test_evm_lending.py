@@ -97,3 +97,16 @@ async def test_vault_yield_shows_in_the_share_price(
     out = await evm.execute(Withdraw(asset="USDC", amount="all", protocol="erc4626"), client_id="r")
     assert out.amount_out == pytest.approx(Decimal(1010), abs=Decimal("0.01"))
     assert await vaults.shares(vault) == 0
+
+
+async def test_prices_and_equity_come_from_the_market_oracle(evm: EvmConnector) -> None:
+    prices = await evm.prices_usd()
+    assert prices == {"WETH": 3000, "USDC": 1, "DAI": 1, "WBTC": 60000, "ETH": 3000}
+    book = await evm.snapshot()
+    # 9,900 ETH + 100 WETH (wrapped from the 10,000) at 3000, 1M USDC, 1M DAI, 10 WBTC at 60000, less gas
+    assert book.equity_usd is not None
+    assert Decimal(32_599_900) < book.equity_usd <= Decimal(32_600_000)
+    await evm.execute(Supply(asset="WETH", amount=Decimal(10)), client_id="s")
+    await evm.execute(Borrow(asset="USDC", amount=Decimal(1000)), client_id="b")
+    after = await evm.snapshot()
+    assert after.equity_usd == pytest.approx(book.equity_usd, abs=Decimal(5))  # moved, not lost
