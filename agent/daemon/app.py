@@ -108,7 +108,7 @@ async def unwind_portfolio(
     except AlreadyRunning as exc:
         if switch.state is TradingState.ACTIVE:
             switch.set(TradingState.REDUCING, "unwind requested while a daemon runs")
-        raise AlreadyRunning(exc.what, exc.path, exc.owner) from None
+        raise AlreadyRunning(exc.what, exc.path, exc.owner, "; trading is now REDUCING") from None
     try:
         async with _venue_deps(settings, venue) as (deps, keep):
             if confirm is not None and not confirm(plan_unwind(await snapshot(deps), stable, keep=keep)):

@@ -20,12 +20,12 @@ from connectors.errors import FrameworkError
 class AlreadyRunning(FrameworkError):
     """Another live process owns what this one wants (a portfolio or a job store)."""
 
-    def __init__(self, what: str, path: Path, owner: dict[str, object]) -> None:
+    def __init__(self, what: str, path: Path, owner: dict[str, object], hint: str = "") -> None:
         pid = owner.get("pid", "?")
         since = owner.get("since", "?")
         super().__init__(
             f"{what} is already owned by daemon pid {pid} on {owner.get('host', '?')} (since {since}); "
-            f"stop that daemon first (lock file {path})"
+            f"stop that daemon first{hint} (lock file {path})"
         )
         self.what = what
         self.path = path
@@ -35,9 +35,10 @@ class AlreadyRunning(FrameworkError):
 class FileLock:
     """An exclusive, non-blocking, crash-safe lock on `path`, recording the owner's pid."""
 
-    def __init__(self, path: Path, what: str) -> None:
+    def __init__(self, path: Path, what: str, hint: str = "") -> None:
         self.path = Path(path)
         self.what = what
+        self.hint = hint
         self._fd: int | None = None
 
     def acquire(self) -> FileLock:
@@ -48,7 +49,7 @@ class FileLock:
         except BlockingIOError:
             owner = read_owner(self.path)
             os.close(fd)
-            raise AlreadyRunning(self.what, self.path, owner) from None
+            raise AlreadyRunning(self.what, self.path, owner, self.hint) from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(UTC).isoformat()}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
@@ -97,10 +98,11 @@ def job_store_lock(data_dir: Path, url: str) -> FileLock:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
+    hint = ", or give this daemon its own [daemon].job_store (one scheduler per job store)"
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         db = Path(parsed.database or "").resolve()
-        return FileLock(db.with_name(db.name + ".lock"), f"job store {db}")
+        return FileLock(db.with_name(db.name + ".lock"), f"job store {db}", hint)
     key = f"{parsed.get_backend_name()}-{parsed.host or 'local'}-{parsed.port or ''}-{parsed.database or ''}"
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
     shown = parsed.render_as_string(hide_password=True)
-    return FileLock(data_dir / "locks" / f"jobstore-{safe}.lock", f"job store {shown}")
+    return FileLock(data_dir / "locks" / f"jobstore-{safe}.lock", f"job store {shown}", hint)

@@ -30,3 +30,8 @@ def test_job_store_lock_lives_next_to_sqlite_or_is_keyed_by_url(tmp_path: Path) 
     pg = job_store_lock(tmp_path, "postgresql+psycopg://bot:hunter2@db.local:5432/defai")
     assert pg.path.parent == tmp_path / "locks"
     assert "hunter2" not in str(pg.path) and "hunter2" not in pg.what
+    with (
+        job_store_lock(tmp_path, f"sqlite:///{db}"),
+        pytest.raises(AlreadyRunning, match=r"its own \[daemon\]"),
+    ):
+        job_store_lock(tmp_path, f"sqlite:///{db}").acquire()

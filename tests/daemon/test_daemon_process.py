@@ -88,11 +88,11 @@ def test_jobs_survive_restart_missed_run_coalesces_and_second_daemon_is_refused(
     assert second.returncode == 2
     assert f"portfolio 'main' is already owned by daemon pid {proc.pid}" in " ".join(second.stderr.split())
 
-    listed = harness.cli("jobs", "list", "--json", "--config", str(harness.config))
-    assert listed.returncode == 0, listed.stderr
-    rows = {r["id"]: r for r in json.loads(listed.stdout)}
-    assert set(rows) == {"dca:eth", "strategy:rebalance"}
-    assert datetime.fromisoformat(rows["dca:eth"]["next_run_at"]) > datetime.now(UTC)  # nothing else due
+    with JobStore(url) as jobs:
+        listed = {j.id: j for j in jobs.list()}
+    assert set(listed) == {"dca:eth", "strategy:rebalance"}
+    next_run = listed["dca:eth"].next_run_at
+    assert next_run is not None and next_run > datetime.now(UTC)  # nothing else is due
     assert harness.stop(proc) == 0
     ticks = [e for e in harness.events(log) if e.get("event") == "tick.start" and e["job"] == "dca:eth"]
     assert len(ticks) == 1  # 4 missed runs, one execution
