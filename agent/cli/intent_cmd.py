@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -13,7 +14,8 @@ from rich.table import Table
 
 from agent.intents import Intent, to_contract, to_json_line
 from agent.intents import parse as parse_offline
-from agent.intents.plan_models import Plan
+from agent.intents.models import YieldGoalIntent
+from agent.intents.plan_models import Plan, YieldOption
 
 app = typer.Typer(help="Natural-language intents: parse, plan, run.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -45,7 +47,8 @@ def _render_plan(plan: Plan, network: str) -> None:
     console.print(f"[bold]plan[/bold] ({network}): {to_json_line(plan.intent)}", highlight=False)
     for i, step in enumerate(plan.steps, 1):
         console.print(f"  {i}. {step.description}", highlight=False)
-    for note in plan.notes:
+    shown = {step.description for step in plan.steps}
+    for note in (n for n in plan.notes if n not in shown):
         console.print(f"  [dim]note:[/dim] {note}", highlight=False)
     for warning in plan.warnings:
         console.print(f"  [red]blocked:[/red] {warning}", highlight=False)
@@ -83,6 +86,9 @@ def run_cmd(
     as_json: bool = typer.Option(
         False, "--json", help="Print the plan, verdicts and fills as one JSON line."
     ),
+    funding_history: Path | None = typer.Option(
+        None, "--funding-history", help="Funding-rate feather file (8h rates in 'open'): adds a carry option."
+    ),
 ) -> None:
     """Show the plan, ask for confirmation, then execute through the risk gate and the agent graph."""
     from agent.cli.common import friendly, settings
@@ -106,7 +112,15 @@ def run_cmd(
     @friendly
     def go() -> None:
         intent = _understand(text)
-        report = asyncio.run(run_intent(intent, settings(), network=where, venue=venue, confirm=confirm))
+        options: list[YieldOption] = []
+        if funding_history is not None and isinstance(intent, YieldGoalIntent):
+            from agent.intents.yield_sources import funding_options, funding_rates_from_feather
+
+            rates = funding_rates_from_feather(funding_history)
+            options = funding_options(intent.principal_asset, rates, venue or "perps")
+        report = asyncio.run(
+            run_intent(intent, settings(), network=where, venue=venue, confirm=confirm, options=options)
+        )
         if as_json:
             sys.stdout.write(json.dumps(report.to_json(), default=str) + "\n")
         else:

@@ -5,7 +5,7 @@ agent's risk gate and graph (`agent.runner.execute_actions`). Nothing here sends
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,9 +13,10 @@ from typing import Any
 
 from agent.context import AgentDeps
 from agent.intents.contract import to_contract
-from agent.intents.models import Intent
-from agent.intents.plan_models import Plan
+from agent.intents.models import Intent, YieldGoalIntent
+from agent.intents.plan_models import Plan, YieldOption
 from agent.intents.planner import plan as make_plan
+from agent.intents.yield_sources import lending_options
 from agent.settings import Settings
 from connectors.domain import Fill, Holdings, Quote
 from connectors.errors import ConfigError
@@ -114,11 +115,17 @@ def _symbols(intent: Intent) -> list[str]:
     return sorted({n for n in names if isinstance(n, str)})
 
 
-async def plan_for(intent: Intent, deps: AgentDeps, venue: str | None = None) -> Plan:
-    """Plan against the venue's live holdings and prices."""
+async def plan_for(
+    intent: Intent, deps: AgentDeps, venue: str | None = None, options: Sequence[YieldOption] = ()
+) -> Plan:
+    """Plan against the venues' live holdings and prices; income goals also read the venues' lending rates."""
     holdings = await snapshot(deps)
     view = await deps.market.market_view(_symbols(intent), 1)
-    return make_plan(intent, holdings, view.prices, venue=venue)
+    found = list(options)
+    if isinstance(intent, YieldGoalIntent):
+        for connector in deps.venues.values():
+            found += await lending_options(connector, intent.principal_asset)
+    return make_plan(intent, holdings, view.prices, venue=venue, options=found)
 
 
 async def execute(plan: Plan, deps: AgentDeps, settings: Settings, run_id: str) -> RunReport:
@@ -178,10 +185,11 @@ async def run_intent(
     network: str = "paper",
     venue: str | None = None,
     confirm: Callable[[Plan], bool],
+    options: Sequence[YieldOption] = (),
 ) -> RunReport:
     """Plan, ask `confirm(plan)`, then execute through the gate. Clarifications and blocked plans never run."""
     async with open_deps(network, settings) as deps:
-        plan = await plan_for(intent, deps, venue)
+        plan = await plan_for(intent, deps, venue, options)
         report = RunReport(plan=plan, network=network)
         if plan.schedule is not None and confirm(plan):
             report.confirmed = True
