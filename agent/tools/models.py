@@ -7,15 +7,29 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_serializer
 
 from connectors.domain import Action
 
 
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value.is_finite() else str(value)
+
+
 class ToolModel(BaseModel):
+    """Strict inputs; outputs print Decimals plainly in JSON ("0.166075275", never "1.66E-1" or 28 digits)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _decimals(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        if isinstance(value, Decimal):
+            return _plain(value)
+        if isinstance(value, dict) and value and all(isinstance(v, Decimal) for v in value.values()):
+            return {k: _plain(v) for k, v in value.items()}
+        return handler(value)
 
 
 class NoInput(ToolModel):
