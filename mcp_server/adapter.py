@@ -3,6 +3,7 @@ its output model the structured result; scopes are checked and failures become t
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 from collections.abc import Callable, Collection
@@ -27,7 +28,7 @@ def _parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
     """The input model's fields as keyword parameters, keeping their constraints and descriptions."""
     params = []
     for name, field in model.model_fields.items():
-        annotation = Annotated[(field.annotation, *field.metadata, Field(description=field.description))]  # type: ignore[misc]
+        annotation = Annotated[(field.annotation, *field.metadata, Field(description=field.description))]  # type: ignore[misc,name-defined]
         default: Any = inspect.Parameter.empty
         if field.default_factory is not None:
             default = field.default_factory()  # type: ignore[call-arg]
@@ -47,7 +48,9 @@ def _signed(fn: Callable[..., Any], spec: ToolSpec, extra: list[inspect.Paramete
     return fn
 
 
-async def run_spec(spec: ToolSpec, tools: ToolContext, scopes: frozenset[str], kwargs: dict[str, Any]) -> BaseModel:
+async def run_spec(
+    spec: ToolSpec, tools: ToolContext, scopes: frozenset[str], kwargs: dict[str, Any]
+) -> BaseModel:
     """Scope check, input validation, the call; every failure becomes a ToolError with an actionable message."""
     try:
         if spec.write and TRADE_SCOPE not in scopes:
@@ -84,10 +87,8 @@ def register(server: MCPServer[Any], spec: ToolSpec, default_scopes: Collection[
 
         async def confirmed(ctx: Context[Any, Any], confirmation: Any, **kwargs: Any) -> BaseModel:
             if confirmation.action != "accept" or not confirmation.data.confirm:
-                try:
+                with contextlib.suppress(ToolFailure):
                     tool_context(ctx).plans.take(kwargs["token"])
-                except ToolFailure:
-                    pass
                 raise ToolError("the user declined the trade; nothing was executed and the token is void")
             return await run_spec(spec, tool_context(ctx), granted_scopes(default_scopes), kwargs)
 
