@@ -140,8 +140,9 @@ async def run_backtest_async(
     ds = data if isinstance(data, DataSet) else load_dataset(data, start, end)
     if isinstance(data, DataSet) and (start or end):
         ds = DataSet([b.window(start, end) for b in ds.bars], ds.funding, ds.marks, ds.lending)
-    fill = FillModel(fill_price=fill_price, fee=_decimal(fee, "fee"),
-                     slippage_bps=_decimal(slippage_bps, "slippage_bps"))
+    fill = FillModel(
+        fill_price=fill_price, fee=_decimal(fee, "fee"), slippage_bps=_decimal(slippage_bps, "slippage_bps")
+    )
     if fill.fee >= 1:
         raise DataError(f"fee is a fraction of notional (0.001 = 0.1%), got {fill.fee}")
     cash_d = _decimal(cash, "cash")
@@ -149,21 +150,34 @@ async def run_backtest_async(
         raise DataError("cash must be positive")
     strat_params: dict[str, Any] = dict(params)
     if strategy == "sma_cross" and "size_buffer" not in strat_params:
-        strat_params["size_buffer"] = str(fill.fee)  # all equity, less the entry fee
+        # all equity, less what the fill will cost (fee and slippage on the entry, and on the exit when reversing)
+        strat_params["size_buffer"] = str(fill.fee + fill.slippage_bps / 10_000)
     accepts = next((i.params for i in list_strategies() if i.name == strategy), {})
     if "symbol" in accepts and "symbol" not in strat_params:
         strat_params["symbol"] = ds.bars[0].symbol  # single-asset strategies trade the first data file
     strat = get_strategy(strategy, strat_params)
-    replay = Replay(strat, ds.bars, cash=cash_d, cash_asset=cash_asset, fill=fill, funding=ds.funding,
-                    marks=ds.marks, lending=ds.lending, path=path, skip_idle=skip_idle, risk=risk,
-                    progress=progress)
+    replay = Replay(
+        strat,
+        ds.bars,
+        cash=cash_d,
+        cash_asset=cash_asset,
+        fill=fill,
+        funding=ds.funding,
+        marks=ds.marks,
+        lending=ds.lending,
+        path=path,
+        skip_idle=skip_idle,
+        risk=risk,
+        progress=progress,
+    )
     raw = await replay.run()
     result = _result(strategy, params, raw, ds, float(cash_d), fill)
     title = f"{strategy} {' '.join(f'{k}={v}' for k, v in params.items())} on {ds.bars[0].symbol}"
     hold = float(cash_d) * ds.bars[0].close / ds.bars[0].close[0]
     if report is not None:
-        result.reports["html"] = write_html(Path(report), title, result.stats, raw.times, raw.equity, hold,
-                                            raw.trades, result.fill_model)
+        result.reports["html"] = write_html(
+            Path(report), title, result.stats, raw.times, raw.equity, hold, raw.trades, result.fill_model
+        )
         if png is None:
             png = Path(report).with_suffix(".png")
     if png is not None:
@@ -171,21 +185,32 @@ async def run_backtest_async(
     return result
 
 
-def run_backtest(strategy: str, data: Sequence[str | Path] | DataSet, params: dict[str, str] | None = None,
-                 **kwargs: Any) -> BacktestResult:
+def run_backtest(
+    strategy: str, data: Sequence[str | Path] | DataSet, params: dict[str, str] | None = None, **kwargs: Any
+) -> BacktestResult:
     """Synchronous wrapper (runs its own event loop); see `run_backtest_async` for the options."""
     return asyncio.run(run_backtest_async(strategy, data, params, **kwargs))
 
 
-def _result(strategy: str, params: dict[str, str], raw: ReplayResult, ds: DataSet, cash: float,
-            fill: FillModel) -> BacktestResult:
+def _result(
+    strategy: str, params: dict[str, str], raw: ReplayResult, ds: DataSet, cash: float, fill: FillModel
+) -> BacktestResult:
     b = ds.bars[0]
-    stats = compute_stats(raw.times, raw.equity, raw.trades, cash=cash, first_close=float(b.close[0]),
-                          last_close=float(b.close[-1]), exposure_bars=raw.exposure_bars,
-                          fees=raw.fees, funding=raw.funding)
+    stats = compute_stats(
+        raw.times,
+        raw.equity,
+        raw.trades,
+        cash=cash,
+        first_close=float(b.close[0]),
+        last_close=float(b.close[-1]),
+        exposure_bars=raw.exposure_bars,
+        fees=raw.fees,
+        funding=raw.funding,
+    )
     stats["start"] = b.time_at(0).isoformat()
     stats["end"] = b.time_at(len(b) - 1).isoformat()
     stats["symbols"] = [x.symbol for x in ds.bars]
     stats["ticks"] = raw.ticks
-    return BacktestResult(strategy, params, stats, raw.trades, raw.times, raw.equity, fill.describe(),
-                          errors=raw.errors)
+    return BacktestResult(
+        strategy, params, stats, raw.trades, raw.times, raw.equity, fill.describe(), errors=raw.errors
+    )

@@ -48,13 +48,20 @@ class Bars:
         """Bars whose open time is in [start, end)."""
         lo = 0 if start is None else int(np.searchsorted(self.times, _ns(start), "left"))
         hi = len(self) if end is None else int(np.searchsorted(self.times, _ns(end), "left"))
-        return Bars(self.symbol, *(a[lo:hi] for a in self._arrays()), source=self.source)
+        return self.take(lo, hi)
 
     def take(self, lo: int, hi: int) -> Bars:
-        return Bars(self.symbol, *(a[lo:hi] for a in self._arrays()), source=self.source)
-
-    def _arrays(self) -> tuple[np.ndarray, ...]:
-        return (self.times, self.open, self.high, self.low, self.close, self.volume)
+        """Bars [lo, hi) by position (views, no copy)."""
+        return Bars(
+            self.symbol,
+            self.times[lo:hi],
+            self.open[lo:hi],
+            self.high[lo:hi],
+            self.low[lo:hi],
+            self.close[lo:hi],
+            self.volume[lo:hi],
+            self.source,
+        )
 
     @property
     def interval_ns(self) -> int:
@@ -197,7 +204,9 @@ def load_candles(
     bad = ~np.isfinite(ohlc).all(axis=1)
     if bad.any():
         first = int(np.argmax(bad))
-        raise DataError(f"{source}: {int(bad.sum())} rows with missing/non-numeric prices (first row {first})")
+        raise DataError(
+            f"{source}: {int(bad.sum())} rows with missing/non-numeric prices (first row {first})"
+        )
     if (ohlc <= 0).any():
         raise DataError(f"{source}: prices must be positive")
     order = np.argsort(times, kind="stable")
@@ -226,8 +235,11 @@ def load_series(path: Path, name: str, column: str | None = None, round_to: str 
     source = str(path)
     df = read_table(Path(path))
     times = _times_ns(df, source)
-    candidates = [column] if column else ["open", "rate", "funding_rate", "fundingrate", "value", "apy",
-                                          "liquidity_rate", "close"]
+    candidates = (
+        [column]
+        if column
+        else ["open", "rate", "funding_rate", "fundingrate", "value", "apy", "liquidity_rate", "close"]
+    )
     col = next((c for c in candidates if c and c in df.columns), None)
     if col is None:
         raise DataError(f"{source}: no value column (tried {', '.join(c for c in candidates if c)})")

@@ -150,8 +150,9 @@ def download_candles(
     return describe(path)
 
 
-def download_funding(exchange: Any, pair: str, since: datetime, until: datetime | None, path: Path,
-                     *, page: int = 1000) -> CacheFile:
+def download_funding(
+    exchange: Any, pair: str, since: datetime, until: datetime | None, path: Path, *, page: int = 1000
+) -> CacheFile:
     """Funding-rate history of a perp (rate per interval in `open`, like freqtrade's files)."""
     if not exchange.has.get("fetchFundingRateHistory"):
         raise DataError(f"{exchange.id} does not offer funding-rate history through ccxt")

@@ -42,13 +42,14 @@ class FillModel:
     slippage_bps: Decimal = Decimal(0)
 
     def describe(self) -> str:
-        when = ("at the next bar's open" if self.fill_price == "next_open"
-                else "at the decision bar's close")
-        return (f"Orders are decided on a bar's close and fill {when}; fee {self.fee * 100}% of notional "
-                f"per fill; slippage {self.slippage_bps} bps against the order; perp funding settles at "
-                f"each funding time at the mark; stops, targets and liquidations trigger intrabar on "
-                f"high/low (worst case first); lending interest accrues continuously. Positions still open "
-                f"when the data ends are closed at the last bar's close and counted as trades.")
+        when = "at the next bar's open" if self.fill_price == "next_open" else "at the decision bar's close"
+        return (
+            f"Orders are decided on a bar's close and fill {when}; fee {self.fee * 100}% of notional "
+            f"per fill; slippage {self.slippage_bps} bps against the order; perp funding settles at "
+            f"each funding time at the mark; stops, targets and liquidations trigger intrabar on "
+            f"high/low (worst case first); lending interest accrues continuously. Positions still open "
+            f"when the data ends are closed at the last bar's close and counted as trades."
+        )
 
 
 @dataclass
@@ -201,7 +202,7 @@ class Replay:
             self._observe_funding(reader, state.get("holdings"))
         fills = venue.drain()
         holdings = await venue.holdings()
-        reader.apply(fills, n - 1, _sides(holdings))
+        reader.apply(fills, n - 1, _sides(holdings), "end_of_data")
         last_prices = {s: float(c[-1]) for s, c in closes.items()}
         for sym, _pos in list(book.open.items()):  # anything the venue could not close (should not happen)
             errors.append(f"{sym}: position still open at the end; closed in the book at the last close")
@@ -211,8 +212,9 @@ class Replay:
         equity[-1] = float(final) if final is not None else equity[-1]
         if self.progress is not None:
             self.progress(n, n)
-        return ReplayResult(master.times, equity, book.trades, book.fees_paid, book.funding_paid,
-                            exposure, errors, len(ticks))
+        return ReplayResult(
+            master.times, equity, book.trades, book.fees_paid, book.funding_paid, exposure, errors, len(ticks)
+        )
 
     def _observe_funding(self, reader: FillReader, holdings: Holdings | None) -> None:
         """Charge funding settled since the last look to the open trade it belongs to."""
@@ -225,8 +227,16 @@ class Replay:
                 reader.book.accrue_funding(market, float(delta))
             self._funding_seen[market] = p.funding_paid
 
-    def _after(self, reader: FillReader, fills: list[Any], holdings: Holdings, k: int,
-               segments: list[_Segment], venue: VenueHandle, triggers: list[tuple[str, float, int]]) -> None:
+    def _after(
+        self,
+        reader: FillReader,
+        fills: list[Any],
+        holdings: Holdings,
+        k: int,
+        segments: list[_Segment],
+        venue: VenueHandle,
+        triggers: list[tuple[str, float, int]],
+    ) -> None:
         if not fills:
             self._observe_funding(reader, holdings)
         else:
@@ -251,8 +261,9 @@ def _sides(h: Holdings) -> dict[str, int]:
 
 def _close_all(h: Holdings, cash_asset: str) -> list[Action]:
     """Requested actions that flatten the book: close every perp, sell every non-cash asset."""
-    actions: list[Action] = [ClosePosition(market=p.market, side=p.side, reason="end of data")
-                             for p in h.positions]
+    actions: list[Action] = [
+        ClosePosition(market=p.market, side=p.side, reason="end of data") for p in h.positions
+    ]
     stables = {"USD", "USDT", "USDC", "DAI", cash_asset}
     for asset, amount in h.balances.items():
         if amount > 0 and asset.upper() not in stables:
@@ -301,8 +312,8 @@ def _segment(h: Holdings, prices: dict[str, float], k: int) -> _Segment:
             b[asset.upper()] = b.get(asset.upper(), 0.0) - float(amount)
     eq = _equity_of(h, {s: Decimal(repr(v)) for s, v in prices.items()})
     total = float(eq) if eq is not None else 0.0
-    a = total - sum(qty * prices[s] for s, qty in b.items())
-    return _Segment(k, a, {s: q for s, q in b.items() if q != 0.0})
+    const = total - sum(qty * prices[s] for s, qty in b.items())
+    return _Segment(k, const, {s: q for s, q in b.items() if q != 0.0})
 
 
 def _curve(segments: list[_Segment], closes: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, int]:
@@ -336,8 +347,13 @@ def _trigger_levels(h: Holdings) -> list[tuple[str, float, int]]:
     return out
 
 
-def _first_trigger(triggers: list[tuple[str, float, int]], highs: dict[str, np.ndarray],
-                   lows: dict[str, np.ndarray], lo: int, hi: int) -> int | None:
+def _first_trigger(
+    triggers: list[tuple[str, float, int]],
+    highs: dict[str, np.ndarray],
+    lows: dict[str, np.ndarray],
+    lo: int,
+    hi: int,
+) -> int | None:
     """First bar in [lo, hi) whose range touches a trigger level, if any."""
     first: int | None = None
     for s, level, direction in triggers:
@@ -348,4 +364,3 @@ def _first_trigger(triggers: list[tuple[str, float, int]], highs: dict[str, np.n
             j = lo + int(np.argmax(seg))
             first = j if first is None else min(first, j)
     return first
-

@@ -23,14 +23,16 @@ class FillReader:
     def __init__(self, book: TradeBook) -> None:
         self.book = book
 
-    def apply(self, fills: Iterable[Fill], bar: int, new_sides: dict[str, int]) -> None:
+    def apply(
+        self, fills: Iterable[Fill], bar: int, new_sides: dict[str, int], why: str = "strategy"
+    ) -> None:
         """`new_sides`: the direction of each perp market after these fills (from the venue snapshot)."""
         for f in fills:
             if f.status.value == "rejected":
                 continue
-            self._one(f, bar, new_sides)
+            self._one(f, bar, new_sides, why)
 
-    def _one(self, f: Fill, bar: int, new_sides: dict[str, int]) -> None:
+    def _one(self, f: Fill, bar: int, new_sides: dict[str, int], why: str) -> None:
         kind = f.kind
         if kind == "swap":
             sell, buy = f.asset_in.upper(), f.asset_out.upper()
@@ -43,13 +45,16 @@ class FillReader:
                 fee_base = f.fee if f.fee_asset.upper() == sell else 0
                 price = float(f.amount_out / (f.amount_in - fee_base)) if f.amount_in > fee_base else 0.0
                 fee = float(fee_base) * price if fee_base else float(f.fee)
-                self.book.fill(sell, -float(f.amount_in), price, fee, f.at, bar)
+                self.book.fill(sell, -float(f.amount_in), price, fee, f.at, bar, why)
             return
-        if kind in ("open_position", "close_position", "liquidation", "stop_loss", "take_profit") or \
-                f.asset_in.upper().endswith("PERP") or f.asset_out.upper().endswith("PERP"):
-            self._perp(f, bar, new_sides)
+        if (
+            kind in ("open_position", "close_position", "liquidation", "stop_loss", "take_profit")
+            or f.asset_in.upper().endswith("PERP")
+            or f.asset_out.upper().endswith("PERP")
+        ):
+            self._perp(f, bar, new_sides, why)
 
-    def _perp(self, f: Fill, bar: int, new_sides: dict[str, int]) -> None:
+    def _perp(self, f: Fill, bar: int, new_sides: dict[str, int], why: str) -> None:
         price = float(f.price or 0)
         fee = float(f.fee)
         opening = f.kind == "open_position" and f.amount_out > 0 and f.asset_in.upper() in STABLES
@@ -59,5 +64,5 @@ class FillReader:
         if opening:
             self.book.fill(market, side * float(f.amount_out), price, fee, f.at, bar)
             return
-        closed_by = "strategy" if f.kind in ("open_position", "close_position") else f.kind
+        closed_by = why if f.kind in ("open_position", "close_position") else f.kind
         self.book.fill(market, -side * float(f.amount_in), price, fee, f.at, bar, closed_by)

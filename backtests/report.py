@@ -7,6 +7,7 @@ drawdowns visible), so a million-bar run still gives a small file.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,7 +66,7 @@ def downsample(times: np.ndarray, *ys: np.ndarray, limit: int = MAX_POINTS) -> t
     edges = np.linspace(0, n, limit // 2 + 1).astype(int)
     keep = {0, n - 1}
     main = ys[0]
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         if b > a:
             seg = main[a:b]
             keep.add(a + int(np.argmin(seg)))
@@ -99,8 +100,10 @@ def write_html(
         "marks": [{"t": int(tr.entry_time.timestamp() * 1000), "side": tr.side} for tr in trades[:5000]],
     }
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_fmt(v)}</td></tr>" for k, v in stats.items())
-    head = ("<tr><th>#</th><th>side</th><th>entry</th><th>price</th><th>exit</th><th>price</th>"
-            "<th>size</th><th>pnl</th><th>return %</th><th>fees</th><th>closed by</th></tr>")
+    head = (
+        "<tr><th>#</th><th>side</th><th>entry</th><th>price</th><th>exit</th><th>price</th>"
+        "<th>size</th><th>pnl</th><th>return %</th><th>fees</th><th>closed by</th></tr>"
+    )
     body = "".join(
         f"<tr><td>{i + 1}</td><td>{tr.side}</td><td>{tr.entry_time:%Y-%m-%d %H:%M}</td>"
         f"<td>{tr.entry_price:,.2f}</td><td>{tr.exit_time:%Y-%m-%d %H:%M}</td><td>{tr.exit_price:,.2f}</td>"

@@ -78,8 +78,10 @@ def parse_grid(items: Sequence[str]) -> dict[str, list[str]]:
 
 def combos(spec: SweepSpec) -> list[dict[str, str]]:
     names = list(spec.grid)
-    return [{**spec.fixed, **dict(zip(names, values, strict=True))}
-            for values in itertools.product(*(spec.grid[n] for n in names))]
+    return [
+        {**spec.fixed, **dict(zip(names, values, strict=True))}
+        for values in itertools.product(*(spec.grid[n] for n in names))
+    ]
 
 
 _CACHE: dict[tuple[Any, ...], DataSet] = {}
@@ -99,8 +101,9 @@ def run_job(spec: SweepSpec, job: Job) -> dict[str, Any]:
     ds = _dataset(spec)
     part = DataSet([b.take(lo, hi) for b in ds.bars], ds.funding, ds.marks, ds.lending)
     try:
-        res = run_backtest(spec.strategy, part, params, cash=spec.cash, fee=spec.fee,
-                           slippage_bps=spec.slippage_bps)
+        res = run_backtest(
+            spec.strategy, part, params, cash=spec.cash, fee=spec.fee, slippage_bps=spec.slippage_bps
+        )
     except FrameworkError as e:
         return {"params": params, "lo": lo, "hi": hi, "error": str(e)}
     return {"params": params, "lo": lo, "hi": hi, "stats": res.stats}
@@ -130,12 +133,17 @@ class SweepOutcome:
         return [*keys, *self._stat_keys()]
 
     def rows(self, top: int) -> list[list[str]]:
-        return [[*r["params"].values(), *(_cell(r["stats"].get(k)) for k in self._stat_keys())]
-                for r in self.ranked()[:top]]
+        return [
+            [*r["params"].values(), *(_cell(r["stats"].get(k)) for k in self._stat_keys())]
+            for r in self.ranked()[:top]
+        ]
 
     def to_json(self, top: int) -> dict[str, Any]:
         return {
-            "metric": self.metric, "backend": self.backend, "runs": len(self.results), "skipped": self.skipped,
+            "metric": self.metric,
+            "backend": self.backend,
+            "runs": len(self.results),
+            "skipped": self.skipped,
             "top": [{"params": r["params"], "stats": r["stats"]} for r in self.ranked()[:top]],
             "walk_forward": self.folds,
         }
@@ -145,7 +153,9 @@ def _cell(v: Any) -> str:
     return f"{v:,.3f}" if isinstance(v, float) else str(v)
 
 
-def _backend(address: str | None, note: Callable[[str], None]) -> Any:
+def _backend(address: str | None, note: Callable[[str], None], local: bool) -> Any:
+    if local:
+        return None
     try:
         import ray
     except ImportError:
@@ -158,8 +168,9 @@ def _backend(address: str | None, note: Callable[[str], None]) -> Any:
     return ray
 
 
-def _execute(spec: SweepSpec, jobs: list[Job], ray: Any, workers: int | None,
-             progress: Callable[[int, int], None]) -> list[dict[str, Any]]:
+def _execute(
+    spec: SweepSpec, jobs: list[Job], ray: Any, workers: int | None, progress: Callable[[int, int], None]
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     total = len(jobs)
     progress(0, total)
@@ -186,15 +197,24 @@ def _execute(spec: SweepSpec, jobs: list[Job], ray: Any, workers: int | None,
     return out
 
 
-def run_sweep(spec: SweepSpec, *, address: str | None = None, workers: int | None = None,
-              progress: Callable[[int, int], None] = lambda d, t: None,
-              note: Callable[[str], None] = lambda m: None) -> SweepOutcome:
-    """Run the grid (and the walk-forward folds); results ranked by `spec.metric`."""
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    address: str | None = None,
+    workers: int | None = None,
+    local: bool = False,
+    progress: Callable[[int, int], None] = lambda d, t: None,
+    note: Callable[[str], None] = lambda m: None,
+) -> SweepOutcome:
+    """Run the grid (and the walk-forward folds); results ranked by `spec.metric`.
+
+    Ray when installed (local, or the cluster at `address`), else - or with `local=True` - a process pool.
+    """
     if spec.walk_forward < 0:
         raise ValueError("--walk-forward must be >= 0")
     n = len(_dataset(spec).bars[0])
     grid = combos(spec)
-    ray = _backend(address, note)
+    ray = _backend(address, note, local)
     backend = "ray" if ray is not None else f"process pool ({workers or os.cpu_count() or 1} workers)"
     if not spec.walk_forward:
         results = _execute(spec, [(p, 0, n) for p in grid], ray, workers, progress)
@@ -207,13 +227,20 @@ def run_sweep(spec: SweepSpec, *, address: str | None = None, workers: int | Non
     folds: list[dict[str, Any]] = []
     best_jobs: list[Job] = []
     for i in range(spec.walk_forward):
-        fold = _outcome(spec, backend, [r for r in results if r["lo"] == cuts[i]])
-        ranked = fold.ranked()
+        ranked = _outcome(spec, backend, [r for r in results if r["lo"] == cuts[i]]).ranked()
         if ranked:
             best_jobs.append((ranked[0]["params"], cuts[i + 1], cuts[i + 2]))
-            folds.append({"fold": i + 1, "in_sample": ranked[0]["stats"], "params": ranked[0]["params"]})
-    oos = _execute(spec, best_jobs, ray, workers, progress)
-    for fold, r in zip(folds, oos, strict=True):
+            folds.append(
+                {
+                    "fold": i + 1,
+                    "in_sample": ranked[0]["stats"],
+                    "params": ranked[0]["params"],
+                    "lo": cuts[i + 1],
+                }
+            )
+    oos = {r["lo"]: r for r in _execute(spec, best_jobs, ray, workers, progress)}
+    for fold in folds:
+        r = oos[fold.pop("lo")]
         fold["out_of_sample"] = r.get("stats", {"error": r.get("error")})
         fold["in_sample"] = {k: fold["in_sample"].get(k) for k in (spec.metric, "return_pct", "trades")}
     out = _outcome(spec, backend, [r for r in results if r["lo"] == cuts[spec.walk_forward - 1]])

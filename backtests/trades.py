@@ -60,8 +60,16 @@ class TradeBook:
     fees_paid: float = 0.0
     funding_paid: float = 0.0
 
-    def fill(self, symbol: str, delta: float, price: float, fee: float, when: datetime, bar: int,
-             closed_by: str = "strategy") -> None:
+    def fill(
+        self,
+        symbol: str,
+        delta: float,
+        price: float,
+        fee: float,
+        when: datetime,
+        bar: int,
+        closed_by: str = "strategy",
+    ) -> None:
         """Apply a signed size change at `price`; `fee` is in USD and split pro rata on reversals."""
         self.fees_paid += fee
         if abs(delta) <= EPS:
@@ -97,20 +105,41 @@ class TradeBook:
         if pos is not None:
             pos.funding += amount
 
-    def _close(self, symbol: str, pos: _Open, size: float, price: float, fee: float, when: datetime,
-               bar: int, closed_by: str) -> None:
+    def _close(
+        self,
+        symbol: str,
+        pos: _Open,
+        size: float,
+        price: float,
+        fee: float,
+        when: datetime,
+        bar: int,
+        closed_by: str,
+    ) -> None:
         share = size / pos.size
         entry_fee, funding = pos.fees * share, pos.funding * share
         gross = pos.side * size * (price - pos.entry_price)
         fees = entry_fee + fee
         pnl = gross - fees - funding
         basis = size * pos.entry_price
-        self.trades.append(Trade(
-            symbol=symbol, side="long" if pos.side > 0 else "short", size=size,
-            entry_time=pos.entry_time, entry_price=pos.entry_price, exit_time=when, exit_price=price,
-            entry_bar=pos.entry_bar, exit_bar=bar, fees=fees, funding=funding, pnl=pnl,
-            return_pct=(pnl / basis * 100) if basis else 0.0, closed_by=closed_by,
-        ))
+        self.trades.append(
+            Trade(
+                symbol=symbol,
+                side="long" if pos.side > 0 else "short",
+                size=size,
+                entry_time=pos.entry_time,
+                entry_price=pos.entry_price,
+                exit_time=when,
+                exit_price=price,
+                entry_bar=pos.entry_bar,
+                exit_bar=bar,
+                fees=fees,
+                funding=funding,
+                pnl=pnl,
+                return_pct=(pnl / basis * 100) if basis else 0.0,
+                closed_by=closed_by,
+            )
+        )
         pos.size -= size
         pos.fees -= entry_fee
         pos.funding -= funding

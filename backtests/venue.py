@@ -56,8 +56,15 @@ def load_feed(feed: PriceFeed, replay: Replay) -> None:
             highs, lows = np.maximum(b.high, opens), np.minimum(b.low, opens)
         interval = timedelta(microseconds=b.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
         secs = (b.times // 1000).astype(np.float64) / 1e6
-        rows = zip(secs.tolist(), opens.tolist(), highs.tolist(), lows.tolist(), b.close.tolist(),
-                   b.volume.tolist(), strict=True)
+        rows = zip(
+            secs.tolist(),
+            opens.tolist(),
+            highs.tolist(),
+            lows.tolist(),
+            b.close.tolist(),
+            b.volume.tolist(),
+            strict=True,
+        )
         feed.add_candles(b.symbol, rows, interval=interval)
     for symbol, series in replay.funding.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
@@ -83,8 +90,13 @@ class _Market:
                 v = series[self.handle.k - 1]
                 if v == v:
                     apy[asset] = Decimal(repr(float(v)))
-            view = MarketView.model_construct(at=view.at, prices=view.prices, closes=view.closes,
-                                              funding_rates=view.funding_rates, lending_apy=apy)
+            view = MarketView.model_construct(
+                at=view.at,
+                prices=view.prices,
+                closes=view.closes,
+                funding_rates=view.funding_rates,
+                lending_apy=apy,
+            )
         return view
 
 
@@ -94,17 +106,23 @@ class VenueHandle:
     def __init__(self, replay: Replay, workdir: Path) -> None:
         start = datetime.fromtimestamp(int(replay.bars[0].times[0]) // 10**9, tz=UTC)
         self.clock = SimClock(start)
-        self.feed = PriceFeed(self.clock, interval=timedelta(microseconds=max(replay.bars[0].interval_ns, 1000)
-                                                            // 1000))
+        self.feed = PriceFeed(
+            self.clock, interval=timedelta(microseconds=max(replay.bars[0].interval_ns, 1000) // 1000)
+        )
         load_feed(self.feed, replay)
         fee_bps = replay.fill.fee * BPS
         slip = replay.fill.slippage_bps
         cash_asset = replay.cash_asset
         stables = tuple({*PaperConfig().stablecoins, cash_asset})
         config = PaperConfig(
-            spot_fee_bps=fee_bps, spot_slippage_bps=slip, spot_depth_usd=BIG,
-            perp_taker_fee_bps=fee_bps, perp_maker_fee_bps=fee_bps, perp_slippage_bps=slip,
-            collateral_asset=cash_asset, stablecoins=stables,
+            spot_fee_bps=fee_bps,
+            spot_slippage_bps=slip,
+            spot_depth_usd=BIG,
+            perp_taker_fee_bps=fee_bps,
+            perp_maker_fee_bps=fee_bps,
+            perp_slippage_bps=slip,
+            collateral_asset=cash_asset,
+            stablecoins=stables,
         )
         self.venue = PaperVenue(self.clock, self.feed, config=config, cash={cash_asset: replay.cash})
         self.closes = {b.symbol: b.close for b in replay.bars}
@@ -142,8 +160,9 @@ class VenueHandle:
         fills = self.venue.advance()
         return fills, self.venue.holdings()
 
-    async def tick(self, run_id: str, requested: list[Action] | None = None,
-                   strategy: bool = True) -> AgentState:
+    async def tick(
+        self, run_id: str, requested: list[Action] | None = None, strategy: bool = True
+    ) -> AgentState:
         """Settle the venue, then one pass of analyse -> decide -> risk -> execute -> record."""
         self._pending.extend(self.venue.advance())
         saved = self.deps.strategy
@@ -155,7 +174,9 @@ class VenueHandle:
                     from agent.graph import build_graph
 
                     self._graph = build_graph()
-                state: AgentState = await self._graph.ainvoke(fresh_tick(run_id, requested), context=self.deps)
+                state: AgentState = await self._graph.ainvoke(
+                    fresh_tick(run_id, requested), context=self.deps
+                )
             else:
                 from agent.fastpath import run_nodes
 

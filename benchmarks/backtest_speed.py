@@ -25,7 +25,9 @@ DATA = ROOT.parent / "shared" / "data" / "binance_2024_2026" / "spot" / "BTC_USD
 sys.path.insert(0, str(ROOT))
 
 
-def reference(df: pd.DataFrame, fast: int, slow: int, long_short: bool, fee: float) -> tuple[float, pd.DataFrame, float]:
+def reference(
+    df: pd.DataFrame, fast: int, slow: int, long_short: bool, fee: float
+) -> tuple[float, pd.DataFrame, float]:
     from backtesting import Strategy
     from backtesting.lib import FractionalBacktest, crossover
 
@@ -63,13 +65,16 @@ def ours(path: Path | pd.DataFrame, fast: int, slow: int, mode: str, fee: float)
     from backtests.data import Bars
 
     if isinstance(path, pd.DataFrame):
-        ts = path["date"].astype("int64").to_numpy()
-        ds = DataSet([Bars("BTC", ts, *(path[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))])
+        ts = path["date"].dt.as_unit("ns").astype("int64").to_numpy()
+        ds = DataSet(
+            [Bars("BTC", ts, *(path[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))]
+        )
     else:
         ds = load_dataset([path])
     t = time.perf_counter()
-    res = run_backtest("sma_cross", ds, {"fast": str(fast), "slow": str(slow), "mode": mode}, cash=10_000,
-                       fee=str(fee))
+    res = run_backtest(
+        "sma_cross", ds, {"fast": str(fast), "slow": str(slow), "mode": mode}, cash=10_000, fee=str(fee)
+    )
     return time.perf_counter() - t, res
 
 
@@ -78,11 +83,16 @@ def synthetic(n: int) -> pd.DataFrame:
     close = 30_000 * np.exp(np.cumsum(rng.normal(0, 0.002, n)))
     open_ = np.r_[close[0], close[:-1]]
     spread = np.abs(rng.normal(0, 0.001, n)) * close
-    return pd.DataFrame({
-        "date": pd.date_range("2020-01-01", periods=n, freq="1min", tz="UTC"),
-        "open": open_, "high": np.maximum(open_, close) + spread, "low": np.minimum(open_, close) - spread,
-        "close": close, "volume": np.ones(n),
-    })
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=n, freq="1min", tz="UTC"),
+            "open": open_,
+            "high": np.maximum(open_, close) + spread,
+            "low": np.minimum(open_, close) - spread,
+            "close": close,
+            "volume": np.ones(n),
+        }
+    )
 
 
 def main() -> None:
@@ -107,13 +117,19 @@ def main() -> None:
     ref_entries = [t.to_pydatetime() for t in ref_trades["EntryTime"]]
     same = entries == ref_entries
     print(f"bars: {n:,}  sma_cross fast={a.fast} slow={a.slow} {a.mode} fee={a.fee}")
-    print(f"backtesting.py : {n / ref_dt:>10,.0f} bars/s  ({ref_dt:.2f}s)  trades {len(ref_trades)}  "
-          f"final equity {ref_eq:,.2f}")
-    print(f"defai          : {n / our_dt:>10,.0f} bars/s  ({our_dt:.2f}s)  trades {len(res.trades)}  "  # type: ignore[attr-defined]
-          f"final equity {res.stats['final_equity']:,.2f}  node ticks {res.stats['ticks']}")  # type: ignore[attr-defined]
+    print(
+        f"backtesting.py : {n / ref_dt:>10,.0f} bars/s  ({ref_dt:.2f}s)  trades {len(ref_trades)}  "
+        f"final equity {ref_eq:,.2f}"
+    )
+    print(
+        f"defai          : {n / our_dt:>10,.0f} bars/s  ({our_dt:.2f}s)  trades {len(res.trades)}  "  # type: ignore[attr-defined]
+        f"final equity {res.stats['final_equity']:,.2f}  node ticks {res.stats['ticks']}"
+    )  # type: ignore[attr-defined]
     print(f"ratio (defai / backtesting.py bars/s): {ref_dt / our_dt:.2f}x   identical entry times: {same}")
-    print(f"defai peak traced memory: {peak / 2**20:.0f} MB   process max RSS: "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"defai peak traced memory: {peak / 2**20:.0f} MB   process max RSS: "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     if a.million:
         big = synthetic(1_000_000)
         dt, res = ours(big, a.fast, a.slow, a.mode, a.fee)
@@ -121,9 +137,11 @@ def main() -> None:
         ours(big, a.fast, a.slow, a.mode, a.fee)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        print(f"1M synthetic bars: {1_000_000 / dt:,.0f} bars/s ({dt:.1f}s), trades {len(res.trades)}, "  # type: ignore[attr-defined]
-              f"peak traced memory {peak / 2**20:.0f} MB, max RSS "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(
+            f"1M synthetic bars: {1_000_000 / dt:,.0f} bars/s ({dt:.1f}s), trades {len(res.trades)}, "  # type: ignore[attr-defined]
+            f"peak traced memory {peak / 2**20:.0f} MB, max RSS "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

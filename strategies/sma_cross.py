@@ -28,7 +28,10 @@ class SmaCrossConfig(StrategyConfig):
     quote: str = Field(default="USDT", description="the cash asset spot buys are paid in")
     market: str | None = Field(default=None, description="perp market for long_short; default SYMBOL-PERP")
     size_buffer: Decimal = Field(
-        default=Decimal("0.001"), ge=0, lt=1, description="fee allowance: equity kept back for the entry fee (and the exit fee when reversing)"
+        default=Decimal("0.001"),
+        ge=0,
+        lt=1,
+        description="fee allowance: equity kept back for the entry fee (and the exit fee when reversing)",
     )
 
     @model_validator(mode="after")

@@ -33,8 +33,14 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
 def _progress_bar(enabled: bool) -> tuple[Any, Any]:
     if not enabled:
         return None, None
-    bar = Progress(TextColumn("replaying"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} bars"),
-                   TimeRemainingColumn(), console=err, transient=True)
+    bar = Progress(
+        TextColumn("replaying"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} bars"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
     task = bar.add_task("bt", total=1)
 
     def update(done: int, total: int) -> None:
@@ -56,8 +62,14 @@ def _print_stats(stats: dict[str, Any], trades: int, reports: dict[str, Path]) -
 def backtest(
     ctx: typer.Context,
     strategy: Annotated[str | None, typer.Option("--strategy", "-s", help="registered strategy name")] = None,
-    data: Annotated[list[str] | None, typer.Option("--data", "-d", help="candle file (repeat); SYMBOL=path "
-                                                   "names the symbol; funding/mark files by name")] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="candle file (repeat); SYMBOL=path names the symbol; funding/mark files by name",
+        ),
+    ] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="strategy parameter k=v")] = None,
     cash: Annotated[str, typer.Option(help="starting cash in the cash asset")] = "10000",
     cash_asset: Annotated[str, typer.Option(help="cash / collateral asset")] = "USDT",
@@ -69,8 +81,10 @@ def backtest(
     funding: Annotated[list[str] | None, typer.Option(help="funding-rate file (SYMBOL=path)")] = None,
     mark: Annotated[list[str] | None, typer.Option(help="mark-price file (SYMBOL=path)")] = None,
     lending: Annotated[list[str] | None, typer.Option(help="lending-rate file (ASSET=path)")] = None,
-    graph: Annotated[bool, typer.Option("--graph", help="run every bar through the compiled LangGraph "
-                                        "(slow; same results)")] = False,
+    graph: Annotated[
+        bool,
+        typer.Option("--graph", help="run every bar through the compiled LangGraph (slow; same results)"),
+    ] = False,
     every_bar: Annotated[bool, typer.Option("--every-bar", help="call the nodes on every bar")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print stats and trades as JSON")] = False,
     report: Annotated[Path | None, typer.Option(help="write an HTML report (and a PNG next to it)")] = None,
@@ -90,18 +104,33 @@ def backtest(
     if fill_at not in ("next_open", "close"):
         raise typer.BadParameter("--fill-at must be next_open or close")
     try:
-        ds = load_dataset(data, parse_when(start) if start else None, parse_when(end) if end else None,
-                          funding or (), mark or (), lending or ())
+        ds = load_dataset(
+            data,
+            parse_when(start) if start else None,
+            parse_when(end) if end else None,
+            funding or (),
+            mark or (),
+            lending or (),
+        )
         n = len(ds.bars[0])
         bar, update = _progress_bar(not as_json and n >= LONG_RUN_BARS and sys.stderr.isatty())
         if bar is not None:
             bar.start()
         try:
             result = run_backtest(
-                strategy, ds, parse_params(param), cash=Decimal(cash), fee=fee, slippage_bps=slippage_bps,
+                strategy,
+                ds,
+                parse_params(param),
+                cash=Decimal(cash),
+                fee=fee,
+                slippage_bps=slippage_bps,
                 fill_price=fill_at,  # type: ignore[arg-type]
-                cash_asset=cash_asset, path="graph" if graph else "fast", skip_idle=not every_bar,
-                report=report, png=png, progress=update,
+                cash_asset=cash_asset,
+                path="graph" if graph else "fast",
+                skip_idle=not every_bar,
+                report=report,
+                png=png,
+                progress=update,
             )
         finally:
             if bar is not None:
@@ -113,8 +142,8 @@ def backtest(
         typer.echo(json.dumps(result.to_json(), default=str))
         return
     _print_stats(result.stats, len(result.trades), result.reports)
-    for e in result.errors[:5]:
-        err.print(f"[yellow]note:[/yellow] {e}")
+    for note in result.errors[:5]:
+        err.print(f"[yellow]note:[/yellow] {note}")
 
 
 @app.command("sweep")
@@ -123,11 +152,17 @@ def sweep(
     data: Annotated[list[str], typer.Option("--data", "-d")],
     grid: Annotated[list[str], typer.Option("--grid", "-g", help="name=start:stop:step or name=a,b,c")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="fixed parameter k=v")] = None,
-    metric: Annotated[str, typer.Option(help="rank by this stat (e.g. sharpe, return_pct, calmar)")] = "sharpe",
-    walk_forward: Annotated[int, typer.Option("--walk-forward", help="N folds: pick on in-sample, "
-                                              "report out-of-sample")] = 0,
+    metric: Annotated[
+        str, typer.Option(help="rank by this stat (e.g. sharpe, return_pct, calmar)")
+    ] = "sharpe",
+    walk_forward: Annotated[
+        int, typer.Option("--walk-forward", help="N folds: pick on in-sample, report out-of-sample")
+    ] = 0,
     address: Annotated[str | None, typer.Option(help="Ray cluster address (default: local Ray)")] = None,
-    workers: Annotated[int, typer.Option(help="parallel workers when Ray is not installed")] = 0,
+    workers: Annotated[int, typer.Option(help="parallel workers for the local process pool")] = 0,
+    local: Annotated[
+        bool, typer.Option("--local", help="use a local process pool even if Ray is installed")
+    ] = False,
     cash: Annotated[str, typer.Option()] = "10000",
     fee: Annotated[str, typer.Option()] = "0.001",
     slippage_bps: Annotated[str, typer.Option("--slippage-bps")] = "0",
@@ -137,24 +172,42 @@ def sweep(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Run a parameter grid in parallel (Ray if installed, else a local process pool) and rank it."""
-    from backtests.sweep import SweepSpec, parse_grid, run_sweep
-
     from backtests import DataError
     from backtests.data import parse_when
+    from backtests.sweep import SweepSpec, parse_grid, run_sweep
     from connectors.errors import FrameworkError
 
     try:
         spec = SweepSpec(
-            strategy=strategy, data=[str(d) for d in data], grid=parse_grid(grid), fixed=parse_params(param),
-            metric=metric, walk_forward=walk_forward, cash=cash, fee=fee, slippage_bps=slippage_bps,
-            start=parse_when(start) if start else None, end=parse_when(end) if end else None,
+            strategy=strategy,
+            data=[str(d) for d in data],
+            grid=parse_grid(grid),
+            fixed=parse_params(param),
+            metric=metric,
+            walk_forward=walk_forward,
+            cash=cash,
+            fee=fee,
+            slippage_bps=slippage_bps,
+            start=parse_when(start) if start else None,
+            end=parse_when(end) if end else None,
         )
-        with Progress(TextColumn("sweep"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
-                      console=err, transient=True, disable=as_json) as bar:
+        with Progress(
+            TextColumn("sweep"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} runs"),
+            console=err,
+            transient=True,
+            disable=as_json,
+        ) as bar:
             task = bar.add_task("sweep", total=1)
-            outcome = run_sweep(spec, address=address, workers=workers or None,
-                                progress=lambda d, t: bar.update(task, completed=d, total=t),
-                                note=lambda m: err.print(f"[yellow]note:[/yellow] {m}"))
+            outcome = run_sweep(
+                spec,
+                address=address,
+                workers=workers or None,
+                local=local,
+                progress=lambda d, t: bar.update(task, completed=d, total=t),
+                note=lambda m: err.print(f"[yellow]note:[/yellow] {m}"),
+            )
     except (DataError, FrameworkError, ValueError) as e:
         err.print(f"[red]sweep failed:[/red] {e}")
         raise typer.Exit(1) from None

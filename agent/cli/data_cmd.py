@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-app = typer.Typer(help="Market data for backtests: download (ccxt) and list the local cache.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Market data for backtests: download (ccxt) and list the local cache.", no_args_is_help=True
+)
 err = Console(stderr=True)
 
 
@@ -28,7 +29,9 @@ def download(
     timeframe: Annotated[str, typer.Option(help="1m, 5m, 1h, 1d ...")] = "1h",
     since: Annotated[str, typer.Option(help="start date (UTC), e.g. 2024-01-01")] = "2024-01-01",
     until: Annotated[str | None, typer.Option(help="end date (UTC, exclusive; default now)")] = None,
-    perp: Annotated[bool, typer.Option("--perp", help="the USDT-margined perp of PAIR, with funding")] = False,
+    perp: Annotated[
+        bool, typer.Option("--perp", help="the USDT-margined perp of PAIR, with funding")
+    ] = False,
     funding: Annotated[bool, typer.Option(help="also fetch funding-rate history (perps)")] = True,
     data_dir: Annotated[Path | None, typer.Option(help="cache root (default: settings data_dir)")] = None,
 ) -> None:
@@ -49,13 +52,24 @@ def download(
     try:
         ex = make_exchange(exchange, is_perp)
         with err.status(f"downloading {pair} {timeframe} from {exchange}") as status:
-            got = download_candles(ex, pair, timeframe, parse_when(since), parse_when(until) if until else None,
-                                   candle_path(root, exchange, pair, timeframe),
-                                   progress=lambda n: status.update(f"{pair} {timeframe}: {n:,} bars"))
+            got = download_candles(
+                ex,
+                pair,
+                timeframe,
+                parse_when(since),
+                parse_when(until) if until else None,
+                candle_path(root, exchange, pair, timeframe),
+                progress=lambda n: status.update(f"{pair} {timeframe}: {n:,} bars"),
+            )
         typer.echo(f"{got.path}: {got.rows:,} bars {got.first} .. {got.last}")
         if is_perp and funding:
-            fr = download_funding(ex, pair, parse_when(since), parse_when(until) if until else None,
-                                  funding_path(root, exchange, pair))
+            fr = download_funding(
+                ex,
+                pair,
+                parse_when(since),
+                parse_when(until) if until else None,
+                funding_path(root, exchange, pair),
+            )
             typer.echo(f"{fr.path}: {fr.rows:,} funding points {fr.first} .. {fr.last}")
     except DataError as e:
         err.print(f"[red]download failed:[/red] {e}")
