@@ -60,6 +60,8 @@ def ensure_state() -> tuple[Path, dict[str, Any]]:
     with _locked():
         if not (state_path.is_file() and book_path.is_file()):
             _deploy_and_save(state_path, book_path, key)
+            _prune(keep=3)
+        state_path.touch()
     book: dict[str, Any] = json.loads(book_path.read_text())
     return state_path, book
 
@@ -79,3 +81,11 @@ def _deploy_and_save(state_path: Path, book_path: Path, key: str) -> None:
     book["state_key"] = key
     home.write_atomic(state_path, raw)
     home.write_json(book_path, book)
+
+
+def _prune(keep: int) -> None:
+    """Drop all but the `keep` most recently used saved chains (each is several MB)."""
+    states = sorted(home.states_dir().glob("*.state.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in states[keep:]:
+        old.unlink(missing_ok=True)
+        old.with_name(old.name.replace(".state.json", ".book.json")).unlink(missing_ok=True)
