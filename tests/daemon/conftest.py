@@ -78,8 +78,8 @@ class DaemonHarness:
 
     def start(self, **env: str) -> tuple[subprocess.Popen[bytes], Path]:
         log = self.root / f"daemon-{len(self.procs)}.log"
-        proc = subprocess.Popen(
-            [str(DEFAI), "run", "--config", str(self.config)],
+        proc = subprocess.Popen(  # the same code path as `defai run`, minus loading every CLI group
+            [sys.executable, "-m", "agent.daemon", "--config", str(self.config)],
             stdout=subprocess.DEVNULL,
             stderr=log.open("wb"),
             env={**self.env, **env},
