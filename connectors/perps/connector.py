@@ -234,7 +234,13 @@ class PerpsConnector:
 
     async def place_order(self, request: OrderRequest, *, client_id: str) -> OrderState:
         """Place one order leg, idempotently on `client_id` (see OrderDesk)."""
+        self.require_credentials()
         return await self.orders.submit(request, client_id)
+
+    def require_credentials(self) -> None:
+        """ConfigError naming the missing DEFAI_PERPS__<VENUE>__* variables, before any request."""
+        creds = self._credentials or VenueCredentials(venue=self.name)
+        creds.require(self.profile.credentials)
 
     async def order_status(self, market: str, *, client_id: str) -> OrderState | None:
         spec = await self.market(market)
@@ -256,7 +262,9 @@ class PerpsConnector:
         return await self._executor.quote(self._checked(action))
 
     async def execute(self, action: Action, *, client_id: str) -> Fill:
-        return await self._executor.execute(self._checked(action), client_id)
+        checked = self._checked(action)
+        self.require_credentials()
+        return await self._executor.execute(checked, client_id)
 
     async def lookup(self, client_id: str, *, market: str | None = None) -> Fill | None:
         return await self._executor.lookup(client_id, market)

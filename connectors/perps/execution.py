@@ -31,6 +31,8 @@ class Executor:
         self._fills: dict[str, Fill] = {}
 
     async def quote(self, action: PerpAction) -> Quote:
+        """Expected execution against the current book: `amount_in` is the settle-asset value of the
+        exposure with the taker fee (added when buying, netted when selling), `amount_out` base units."""
         spec = await self._c.market(action.market)
         if isinstance(action, OpenPosition):
             side = action.side
@@ -42,13 +44,14 @@ class Executor:
         book = await self._c.order_book(spec.symbol)
         avg, impact = _walk(book, spec, side, sized.contracts, sized.price)
         fee = sized.base * avg * (spec.taker_fee or Decimal(0))
+        value = sized.base * avg + (fee if side is Side.LONG else -fee)
         return Quote(
             venue=self._c.name,
             asset_in=spec.settle,
-            amount_in=sized.base * avg + fee,
+            amount_in=value,
             asset_out=spec.base,
             amount_out=sized.base,
-            price=(sized.base * avg + fee) / sized.base,
+            price=value / sized.base,
             fee=fee,
             fee_asset=spec.settle,
             price_impact_bps=impact,

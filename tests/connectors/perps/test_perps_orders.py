@@ -30,7 +30,8 @@ REF = {
 
 def btc(_venue: str, **kw: object) -> OpenPosition:
     kw.setdefault("margin_mode", "cross")
-    return OpenPosition(market="BTC", side=Side.LONG, size=Decimal("0.01"), leverage=Decimal(3), **kw)  # type: ignore[arg-type]
+    kw.setdefault("side", Side.LONG)
+    return OpenPosition(market="BTC", size=Decimal("0.01"), leverage=Decimal(3), **kw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("venue", VENUES)
@@ -42,6 +43,10 @@ async def test_quote_walks_the_book_and_adds_taker_fee(make_venue, venue):
     assert quote.amount_out == Decimal("0.01") and quote.asset_out == "BTC" and quote.asset_in == spec.settle
     assert book.asks[0].price <= (quote.amount_in - quote.fee) / quote.amount_out <= book.asks[-1].price
     assert quote.fee == (quote.amount_in - quote.fee) * spec.taker_fee
+    assert quote.price == quote.amount_in / quote.amount_out
+    short = await v.connector.quote(btc(venue, side=Side.SHORT))
+    assert book.bids[-1].price <= (short.amount_in + short.fee) / short.amount_out <= book.bids[0].price
+    assert short.price < (short.amount_in + short.fee) / short.amount_out  # the fee lowers what a seller gets
     assert v.creates() == []
 
 

@@ -182,3 +182,16 @@ async def test_built_exchanges_keep_ccxt_rate_limiter_on():
             assert exchange.enableRateLimit is True
         finally:
             await exchange.close()
+
+
+async def test_trading_without_credentials_names_the_variables_before_any_request():
+    from connectors.domain import OpenPosition, Side
+    from connectors.perps import PerpsConnector
+
+    connector = PerpsConnector.from_env("okx", environ={})
+    try:
+        action = OpenPosition(market="BTC", side=Side.LONG, size=Decimal("0.01"))
+        with pytest.raises(ConfigError, match=r"DEFAI_PERPS__OKX__API_KEY.*DEFAI_PERPS__OKX__PASSWORD"):
+            await connector.execute(action, client_id="dfa-1")
+    finally:
+        await connector.close()
