@@ -22,13 +22,28 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
-def _understand(text: str) -> Intent:
-    """Offline parse; with DEFAI_LLM__MODEL set, the model is asked when the parser needs help."""
-    if not os.environ.get("DEFAI_LLM__MODEL"):
-        return parse_offline(text)
-    from agent.intents.llm import understand_with_settings
+def _model_name() -> str | None:
+    """The configured chat model (DEFAI_LLM__MODEL, or llm.model in the DEFAI_CONFIG file), if any."""
+    if os.environ.get("DEFAI_LLM__MODEL"):
+        return os.environ["DEFAI_LLM__MODEL"]
+    if os.environ.get("DEFAI_CONFIG"):
+        from agent.cli.common import settings
 
-    return understand_with_settings(text)
+        return settings().llm.model
+    return None
+
+
+def _understand(text: str) -> Intent:
+    """Offline parse; with a model configured, the model is asked when the parser needs help."""
+    first = parse_offline(text)
+    if first.kind != "clarify":
+        return first
+    name = _model_name()
+    if not name:
+        return first
+    from agent.intents.llm import model_from_settings, understand
+
+    return understand(text, model_from_settings(name))
 
 
 def _render_intent(text: str, fields: dict[str, object]) -> None:

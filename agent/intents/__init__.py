@@ -2,6 +2,9 @@
 
 parse("swap 4 WETH for DAI")  -> SwapIntent(sell="WETH", buy="DAI", amount=Decimal(4), ...)
 to_contract(intent)           -> the stable JSON dict printed by `defai intent parse --json`
+plan(intent, holdings, prices, options=...) -> Plan (connector actions, steps, notes, warnings)
+
+The LLM path is in `agent.intents.llm` (understand), execution in `agent.intents.run` (run_intent).
 """
 
 from agent.intents.contract import to_contract, to_json_line
@@ -25,6 +28,8 @@ from agent.intents.models import (
     intent_from_dict,
 )
 from agent.intents.parser import parse
+from agent.intents.plan_models import DcaSchedule, Plan, PlanStep, RankedOption, YieldOption, YieldReport
+from agent.intents.planner import plan
 
 __all__ = [
     "INTENT_KINDS",
@@ -32,8 +37,12 @@ __all__ = [
     "ClarifyIntent",
     "ClosePositionIntent",
     "DcaIntent",
+    "DcaSchedule",
     "Intent",
     "OpenPositionIntent",
+    "Plan",
+    "PlanStep",
+    "RankedOption",
     "RebalanceIntent",
     "RepayIntent",
     "SupplyIntent",
@@ -43,8 +52,11 @@ __all__ = [
     "WithdrawIntent",
     "WrapIntent",
     "YieldGoalIntent",
+    "YieldOption",
+    "YieldReport",
     "intent_from_dict",
     "parse",
+    "plan",
     "to_contract",
     "to_json_line",
 ]

@@ -43,9 +43,11 @@ def ask(question: str) -> ClarifyIntent:
 
 
 def explain(err: ValidationError) -> str:
+    """The first validation problem in words, naming the field when there is one."""
     first = err.errors()[0]
     msg = str(first.get("msg", "invalid request")).removeprefix("Value error, ")
-    return msg
+    loc = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{loc.replace('_', ' ')}: {msg.lower()}" if loc else msg
 
 
 def pct_string(fraction: Decimal) -> str:
@@ -86,6 +88,9 @@ def trade_sides(
         return {}, ask(f"You named {symbols[0]} on both sides. What should I trade {symbols[0]} for?")
     if len(symbols) > 2:
         return {}, ask(f"I can trade one pair at a time; which two of {', '.join(symbols)} do you mean?")
+    joined = [m.symbol for m in mentions if m.marker in ("and", "&", "plus", "or")]
+    if joined:
+        return {}, ask(f"One asset per order: which one do you mean, {' or '.join(symbols)}?")
     if len(mentions) > 2:
         merged: dict[str, Mention] = {}
         for m in mentions:

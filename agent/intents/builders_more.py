@@ -95,7 +95,7 @@ def build_open(toks: list[Tok], side: str | None) -> Intent:
             venue=venue,
         )
     except ValidationError as err:
-        return ask(f"That order doesn't add up: {explain(err)}. What stop and target do you want?")
+        return ask(f"That order doesn't add up ({explain(err)}); what did you mean?")
 
 
 def build_close(toks: list[Tok]) -> Intent:
