@@ -81,13 +81,14 @@ class EvmConnector:
 
     async def execute(self, action: Action, *, client_id: str, quote: Quote | None = None) -> Fill:
         """Run `action` once. With `quote`, swap limits come from that (approved) quote, else from a fresh one."""
-        if client_id in self._fills:
-            return self._fills[client_id]
-        self._actions[client_id] = action
-        if self.sender.journal.get(client_id) is not None:
-            recovered = await self.lookup(client_id)
-            if recovered is not None:
-                return recovered
+        self._actions.setdefault(client_id, action)
+        known = self._fills.get(client_id)
+        if known is None and self.sender.journal.get(client_id) is not None:
+            known = await self.lookup(client_id)
+        if known is not None and known.status is FillStatus.REJECTED:
+            raise RejectedError(self.name, f"{action.describe()} reverted on chain in tx {known.tx_hash}")
+        if known is not None:
+            return known
         fill = await self._run(action, client_id, quote)
         self._fills[client_id] = fill
         return fill

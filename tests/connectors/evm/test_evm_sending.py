@@ -136,4 +136,11 @@ async def test_revert_on_chain_after_a_clean_simulation_is_reported(
         devnet.rpc("evm_setAutomine", [True])
     assert fill.amount_in == Decimal(600_000)
     assert evm.sender.journal.get("t2").settled is False  # type: ignore[union-attr]
+    again = Transfer(asset="USDC", amount=Decimal(600_000), to=other.address)
+    with pytest.raises(RejectedError, match="reverted on chain"):  # the same id stays rejected, not resent
+        await evm.execute(again, client_id="t2")
+    rejected = await evm.lookup("t2")
+    assert rejected is not None and rejected.status == "rejected"
+    with pytest.raises(RejectedError):
+        await evm.execute(again, client_id="t2")
     assert (await evm.snapshot()).balance("USDC") == Decimal(400_000)
