@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from agent.daemon.faults import with_faults
+from agent.daemon.guard import guarded
 from agent.daemon.jobs import JobSpec
 from agent.daemon.logs import log_event
 from agent.daemon.service import TickOutcome
@@ -72,7 +73,7 @@ class GraphTickRunner:
         from agent.graph import build_graph
 
         deps = open_paper_deps(settings)
-        deps.venues = with_faults(deps.venues)
+        deps.venues = with_faults(guarded(deps.venues, deps.kill_switch))
         async with sqlite_checkpointer(settings.checkpoint_path) as saver:
             yield cls(deps, build_graph(saver))
 

@@ -73,3 +73,21 @@ async def test_a_pending_approval_blocks_its_thread_until_it_times_out(runner: G
     await asyncio.sleep(0.3)
     after = await runner.run(actions_job("50"))  # timed out: rejected, then a fresh tick runs
     assert len(after.fills) == 1 and after.fills[0]["amount_in"] == "50"
+
+
+async def test_halt_guard_sends_nothing_new_but_still_reconciles(tmp_path: Path) -> None:
+    from agent.daemon.guard import HaltGuard
+    from connectors.errors import RejectedError
+
+    settings = load_settings(None, data_dir=tmp_path, portfolio="main", paper_cash_usdc="10000")
+    deps = open_paper_deps(settings)
+    venue = HaltGuard(deps.venues["paper"], deps.kill_switch)
+    buy = Swap(sell="USDC", buy="ETH", amount=Decimal(100))
+    sent = await venue.execute(buy, client_id="before-halt")
+    deps.kill_switch.set(TradingState.HALTED, "test")
+    assert await venue.execute(buy, client_id="before-halt") == sent  # a resend is answered, not re-sent
+    with pytest.raises(RejectedError, match="HALTED"):
+        await venue.execute(buy, client_id="after-halt")
+    assert await venue.lookup("after-halt") is None
+    deps.kill_switch.set(TradingState.ACTIVE, "test")
+    assert (await venue.execute(buy, client_id="after-resume")).client_id == "after-resume"
