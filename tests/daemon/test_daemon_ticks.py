@@ -14,6 +14,7 @@ from agent.daemon.ticks import GraphTickRunner
 from agent.deps_factory import open_paper_deps
 from agent.graph import build_graph
 from agent.risk import TradingState
+from agent.runner import pending
 from agent.settings import load_settings
 from connectors.domain import Swap
 
@@ -67,7 +68,8 @@ async def test_a_pending_approval_blocks_its_thread_until_it_times_out(runner: G
     asked = await runner.run(actions_job("2000"))  # above the $1,000 approval threshold
     assert asked.pending_approval and asked.fills == []
     waiting = await runner.run(actions_job("2000"))
-    assert waiting.pending_approval and waiting.actions == 0  # no new tick discards the question
+    assert waiting.actions == 0 and not waiting.pending_approval  # asked once, notified once
+    assert await pending(runner.graph, "main:dca:eth") is not None  # no new tick discarded the question
     other = await runner.run(actions_job("50", job_id="dca:small"))  # other threads carry on
     assert len(other.fills) == 1
     await asyncio.sleep(0.3)
