@@ -17,9 +17,10 @@ from agent.intents.models import Intent, YieldGoalIntent
 from agent.intents.plan_models import Plan, YieldOption
 from agent.intents.planner import plan as make_plan
 from agent.intents.yield_sources import lending_options
+from agent.risk.exposure import assets_of
 from agent.settings import Settings
-from connectors.domain import Fill, Holdings, Quote
-from connectors.errors import ConfigError
+from connectors.domain import Fill, Holdings, Quote, Swap
+from connectors.errors import ConfigError, ConnectorError
 
 NETWORKS = ("paper", "devnet", "ethereum", "base", "arbitrum")
 
@@ -128,6 +129,59 @@ async def plan_for(
     return make_plan(intent, holdings, view.prices, venue=venue, options=found)
 
 
+async def route_and_preview(plan: Plan, deps: AgentDeps) -> Plan:
+    """Route each swap to the venue with the best quote, then show what the risk gate would say now.
+
+    The preview is advice for the person confirming; the graph runs the gate again before anything moves.
+    """
+    from agent.risk.gate import Proposal
+
+    actions, notes, quotes = list(plan.actions), list(plan.notes), {}
+    for i, action in enumerate(actions):
+        if not isinstance(action, Swap):
+            continue
+        named = action.venue if action.venue in deps.venues else None
+        found: list[tuple[str, Quote]] = []
+        for venue in deps.venues.values():
+            if (named and venue.name != named) or not venue.supports(action):
+                continue
+            try:
+                found.append((venue.name, await venue.quote(action)))
+            except (ConnectorError, ValueError) as exc:
+                notes.append(f"{venue.name}: no quote ({exc})")
+        if not found:
+            continue
+        if action.amount_in == "sell":
+            name, quote = max(found, key=lambda f: f[1].amount_out)
+        else:
+            name, quote = min(found, key=lambda f: f[1].amount_in)
+        actions[i] = action.model_copy(update={"venue": name})
+        quotes[f"preview-{i}"] = quote
+        of = f" (best of {len(found)} venues)" if len(found) > 1 else ""
+        notes.append(
+            f"quote on {name}{of}: {quote.amount_in} {quote.asset_in} -> {quote.amount_out} {quote.asset_out}"
+        )
+    if actions:
+        book = await snapshot(deps)
+        view = await deps.market.market_view(sorted({a for x in actions for a in assets_of(x)}), 1)
+        proposals = [
+            Proposal(client_id=f"preview-{i}", action=a, source="intent") for i, a in enumerate(actions)
+        ]
+        verdicts = deps.gate.evaluate(
+            proposals,
+            book,
+            view,
+            deps.ledger.day_stats(deps.clock.now()),
+            deps.kill_switch.state,
+            quotes=quotes,
+        )
+        notes += [
+            f"risk gate now: {v.explain()}" + (" (needs approval)" if v.needs_approval else "")
+            for v in verdicts
+        ]
+    return plan.model_copy(update={"actions": tuple(actions), "notes": tuple(notes)})
+
+
 async def execute(plan: Plan, deps: AgentDeps, settings: Settings, run_id: str) -> RunReport:
     """The single execution call: the plan's actions through the risk gate and the graph (durable)."""
     from agent.checkpoint import sqlite_checkpointer
@@ -190,6 +244,8 @@ async def run_intent(
     """Plan, ask `confirm(plan)`, then execute through the gate. Clarifications and blocked plans never run."""
     async with open_deps(network, settings) as deps:
         plan = await plan_for(intent, deps, venue, options)
+        if plan.executable:
+            plan = await route_and_preview(plan, deps)
         report = RunReport(plan=plan, network=network)
         if plan.schedule is not None and confirm(plan):
             report.confirmed = True
