@@ -10,7 +10,7 @@ from typing import Literal
 
 from web3 import Web3
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, RejectedError
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,18 @@ class Book:
     hub_tokens: tuple[str, ...] = ("WETH", "USDC")
 
     def token(self, symbol: str) -> Token:
+        """The token for a symbol; an unknown symbol is a rejection naming the known ones."""
         key = symbol.upper()
+        venue = f"evm:{self.network}"
         if key == "ETH" and "WETH" in self.tokens:
-            raise ConfigError("use WETH for ERC-20 actions (ETH is the native coin: wrap it first)")
+            raise RejectedError(venue, "use WETH here (ETH is the native coin: wrap it first)")
         try:
             return self.tokens[key]
         except KeyError:
             known = ", ".join(sorted(self.tokens))
-            raise ConfigError(f"unknown token {symbol!r} on {self.network} (known: {known})") from None
+            raise RejectedError(
+                venue, f"unknown token {symbol!r} on {self.network} (known: {known})"
+            ) from None
 
     def by_address(self, address: str) -> Token | None:
         address = address.lower()

@@ -12,7 +12,7 @@ from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, RejectedError
 from connectors.evm import PricePoint, apy_from_history, book_for
 from connectors.evm.aave import apy_from_ray
 from connectors.evm.abi import Fn, encode_v3_path, split_types
@@ -79,7 +79,7 @@ def test_mainnet_books_need_an_rpc_url(monkeypatch: pytest.MonkeyPatch) -> None:
     assert book.token("weth").address == "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"
     with pytest.raises(ConfigError, match="unknown network"):
         book_for("solana")
-    with pytest.raises(ConfigError, match="unknown token 'PEPE'"):
+    with pytest.raises(RejectedError, match="unknown token 'PEPE'"):
         book.token("PEPE")
 
 
