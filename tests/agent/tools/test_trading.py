@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from decimal import Decimal
 
@@ -136,3 +137,14 @@ async def test_parse_intent_never_trades(tools: ToolContext) -> None:
     parsed = await call(tools, "parse_intent", {"text": "swap 4 WETH for DAI"})
     assert parsed.kind == "swap" and parsed.fields["amount"] == 4  # type: ignore[attr-defined]
     assert await balances(tools) == {"USDC": Decimal(20_000), "WETH": Decimal(5)}
+
+
+async def test_concurrent_executes_of_one_token_run_it_once(tools: ToolContext) -> None:
+    preview = await preview_actions(tools, "buy eth", [swap(500)])
+    token = preview.confirmation_token
+    results = await asyncio.gather(
+        *(call(tools, "execute_plan", {"token": token}) for _ in range(3)), return_exceptions=True
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert all(isinstance(r, ToolFailure) for r in results if isinstance(r, BaseException))
+    assert (await balances(tools))["USDC"] == Decimal(19_500)
