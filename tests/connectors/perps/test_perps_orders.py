@@ -115,11 +115,24 @@ async def test_protocol_lookup(make_venue, venue):
     assert await v.connector.lookup(CID) == fill
 
 
-async def test_funding_payments_from_recorded_bybit_executions(make_venue):
-    v = make_venue("bybit")
-    payments = await v.connector.funding_payments("LTC")
-    assert payments and all(p.asset == "USDT" and isinstance(p.amount, Decimal) for p in payments)
+@pytest.mark.parametrize(
+    ("venue", "market", "first"),
+    [
+        ("hyperliquid", "BTC", "-0.0512"),
+        ("binanceusdm", "BTC", "-0.050978"),
+        ("okx", "BTC", "-0.02193382"),
+        ("bybit", "LTC", None),
+    ],
+)
+async def test_funding_payments(make_venue, venue, market, first):
+    """Hyperliquid, Binance and OKX replies are authored; Bybit's are recorded executions."""
+    v = make_venue(venue)
+    payments = await v.connector.funding_payments(market)
+    spec = await v.connector.market(market)
+    assert payments and all(p.asset == spec.settle and p.symbol == spec.symbol for p in payments)
     assert [p.at for p in payments] == sorted(p.at for p in payments)
+    if first is not None:
+        assert payments[0].amount == Decimal(first)
 
 
 SETTINGS = {  # venue -> (method, path, params the venue must receive) for 3x isolated on ETH

@@ -195,3 +195,13 @@ async def test_trading_without_credentials_names_the_variables_before_any_reques
             await connector.execute(action, client_id="dfa-1")
     finally:
         await connector.close()
+
+
+def test_ccxt_debug_request_logs_never_reach_handlers(caplog):
+    import logging
+
+    build_exchange(PROFILES["binanceusdm"])  # installs the filter
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("ccxt.base.exchange").debug("GET /x, Request: {'X-MBX-APIKEY': 'k-123456'} None")
+        logging.getLogger("ccxt.base.exchange").warning("kept")
+    assert [r.getMessage() for r in caplog.records] == ["kept"]
