@@ -5,6 +5,7 @@ What `execute_plan` runs is exactly what `preview_intent` showed: the caller onl
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ class StoredPlan:
     needs_approval: bool
     created_at: datetime
     expires_at: datetime
+
+    @property
+    def plan_id(self) -> str:
+        """A public id for logs and run ids; the token itself never leaves the store."""
+        return hashlib.sha256(self.token.encode()).hexdigest()[:16]
 
     @property
     def actions(self) -> tuple[Action, ...]:

@@ -166,20 +166,18 @@ async def execute_plan(ctx: ToolContext, args: ExecuteInput) -> Execution:
         if not new.passed or new.action != old.action
     ]
     if changed:
-        ctx.deps.ledger.audit("mcp.execute_refused", {"token": plan.token[:12], "changed": changed})
+        ctx.deps.ledger.audit("mcp.execute_refused", {"plan": plan.plan_id, "changed": changed})
         raise ToolFailure(
             "the plan no longer passes the risk gate as previewed (" + "; ".join(changed) + "). "
             "Nothing was executed; call preview_intent again."
         )
-    ctx.deps.ledger.audit(
-        "mcp.execute", {"token": plan.token[:12], "actions": [a.describe() for a in actions]}
-    )
-    run_id = "mcp-" + plan.token.removeprefix("cfm-")[:16]
+    ctx.deps.ledger.audit("mcp.execute", {"plan": plan.plan_id, "actions": [a.describe() for a in actions]})
+    run_id = f"mcp-{plan.plan_id}"
     result = await execute_actions(
         ctx.graph, ctx.deps, f"{ctx.deps.portfolio}:{run_id}", run_id, actions, auto_approve=True
     )
     fills = [_fill_info(f) for f in result.fills]
-    problems = list(getattr(result, "errors", []) or [])
+    problems = list(result.errors)
     rejected = [v.explain() for v in result.verdicts if not v.passed]
     executed = bool(fills) and not problems and not rejected
     if executed:

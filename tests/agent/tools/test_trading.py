@@ -148,3 +148,13 @@ async def test_concurrent_executes_of_one_token_run_it_once(tools: ToolContext) 
     assert sum(not isinstance(r, BaseException) for r in results) == 1
     assert all(isinstance(r, ToolFailure) for r in results if isinstance(r, BaseException))
     assert (await balances(tools))["USDC"] == Decimal(19_500)
+
+
+async def test_the_token_never_reaches_the_audit_log(tools: ToolContext) -> None:
+    preview = await preview_actions(tools, "buy eth", [swap(100)])
+    token = preview.confirmation_token
+    assert token is not None
+    await call(tools, "execute_plan", {"token": token})
+    log = await call(tools, "audit_log", {"limit": 100})
+    secret = token.removeprefix("cfm-")
+    assert not any(secret[i : i + 6] in log.model_dump_json() for i in range(len(secret) - 6))
