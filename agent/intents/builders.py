@@ -165,6 +165,8 @@ def build_swap(toks: list[Tok]) -> Intent:
         return ask(f"Which asset should I pay with for the {buy.symbol}?")
     found = trade_amount(toks, sides, primary)
     if found is None:
+        if {sell.symbol, buy.symbol} == {"ETH", "WETH"}:
+            return ask(f"How much {sell.symbol} should I {'wrap' if sell.symbol == 'ETH' else 'unwrap'}?")
         return ask(f"How much {sell.symbol} should I swap for {buy.symbol}?")
     if isinstance(found, ClarifyIntent):
         return found

@@ -92,8 +92,8 @@ _TOKEN_RE = re.compile(
   | (?P<num>
         (?P<sign>[+-])?(?P<cur>\$\s?)?
         (?P<n>(?:\d+(?:\.\d+)?|\.\d+))
-        (?P<mult>(?:k|m|mm|mn|b|bn)\b|\s?(?:thousand|grand|million|billion)\b)?
-        (?P<suf>\s?%|x\b|\s?bps\b|\$|(?:h|hr|hrs|d|w|wk|min|mins)\b)?
+        (?P<mult>(?i:k|m|mm|mn|b|bn)\b|\s?(?i:thousand|grand|million|billion)\b)?
+        (?P<suf>\s?%|(?i:x)\b|\s?(?i:bps)\b|\$|(?i:h|hr|hrs|d|w|wk|min|mins)\b)?
     )
   | (?P<word>[A-Za-z][A-Za-z0-9]*(?:\.[eE])?)
   | (?P<arrow>->)
