@@ -98,7 +98,7 @@ class GraphTickRunner:
                     log_event(
                         _log, "tick.awaiting_approval", job=spec.job_id, question=question.get("actions")
                     )
-                    return dataclasses.replace(before, pending_approval=True)
+                    return before  # already asked (and notified) when the question was first raised
                 expired = outcome_of(await resume(self.graph, self.deps, spec.thread_id, "reject"))
                 before = _merge(before, expired)
             run_id = f"{spec.thread_id}@{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from agent.risk import TradingState
 from agent.runner import pending
 from agent.settings import load_settings
 from connectors.domain import Swap
+from connectors.protocol import SimClock
 
 
 @pytest.fixture
@@ -26,10 +28,11 @@ async def runner(tmp_path: Path) -> AsyncIterator[GraphTickRunner]:
         data_dir=tmp_path,
         portfolio="main",
         paper_cash_usdc="10000",
-        risk={"approval_threshold_usd": "1000", "approval_timeout_s": 0.2},
+        risk={"approval_threshold_usd": "1000", "approval_timeout_s": 300},
     )
+    clock = SimClock(datetime.now(UTC))
     async with sqlite_checkpointer(settings.checkpoint_path) as saver:
-        yield GraphTickRunner(open_paper_deps(settings), build_graph(saver))
+        yield GraphTickRunner(open_paper_deps(settings, clock=clock), build_graph(saver))
 
 
 def actions_job(amount: str, job_id: str = "dca:eth") -> JobSpec:
@@ -63,8 +66,6 @@ async def test_fixed_actions_and_halt(runner: GraphTickRunner) -> None:
 
 
 async def test_a_pending_approval_blocks_its_thread_until_it_times_out(runner: GraphTickRunner) -> None:
-    import asyncio
-
     asked = await runner.run(actions_job("2000"))  # above the $1,000 approval threshold
     assert asked.pending_approval and asked.fills == []
     waiting = await runner.run(actions_job("2000"))
@@ -72,7 +73,9 @@ async def test_a_pending_approval_blocks_its_thread_until_it_times_out(runner: G
     assert await pending(runner.graph, "main:dca:eth") is not None  # no new tick discarded the question
     other = await runner.run(actions_job("50", job_id="dca:small"))  # other threads carry on
     assert len(other.fills) == 1
-    await asyncio.sleep(0.3)
+    clock = runner.deps.clock
+    assert isinstance(clock, SimClock)
+    clock.set(clock.now() + timedelta(seconds=301))
     after = await runner.run(actions_job("50"))  # timed out: rejected, then a fresh tick runs
     assert len(after.fills) == 1 and after.fills[0]["amount_in"] == "50"
 
