@@ -161,12 +161,11 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
     period = ft.income_period(toks)
     if period and (wordset & _EARN or not wordset & _TRADE_VERBS):
         return build_yield(toks)
+    best_yield = {"best", "highest", "better", "top"} & wordset and wordset & {"yield", "apy", "rate"}
+    if wordset & _REBALANCE or best_yield:
+        return build_rebalance(toks, text)
     if _ADVICE.search(text):
         return ask("I execute requests rather than give advice or prices. " + HELP)
-    if wordset & _REBALANCE or (
-        {"best", "highest", "better", "top"} & wordset and wordset & {"yield", "apy", "rate"}
-    ):
-        return build_rebalance(toks, text)
     if wordset & {"unwrap", "unwrapping"}:
         return build_wrap(toks, unwrap=True)
     if wordset & {"wrap", "wrapping"}:
