@@ -95,30 +95,43 @@ class OrderDesk:
                 return self._remember(coid, order_state(raw, request.spec, self.venue))
             except ccxt_async.BaseError as exc:
                 error = translate(self.venue, exc, f"placing {leg} order {coid}", self._secrets)
-                duplicate = isinstance(exc, ccxt_async.DuplicateOrderId)
-                if not isinstance(error, TransientError) and not duplicate:
+                if not isinstance(error, TransientError):
+                    # A rejected *resend* may mean the first send landed (venues reject a reused client id).
+                    if attempt > 1 and (found := await self._reconcile(request, coid, client_id, exc)):
+                        return found
                     raise error from exc
                 log.warning(
-                    "perps.order.outcome_unknown venue=%s client_order_id=%s error=%s",
-                    self.venue,
-                    coid,
-                    error,
+                    "perps.order.unconfirmed venue=%s client_order_id=%s error=%s", self.venue, coid, error
                 )
-                try:
-                    found = await self.find(request.spec, coid, trigger=request.is_trigger)
-                except TransientError as lookup_error:
-                    raise UnknownOutcome(
-                        self.venue,
-                        f"order {coid} was sent but not confirmed and the lookup failed ({lookup_error.message}); "
-                        "reconcile before sending anything else",
-                        client_id=client_id,
-                        reference=coid,
-                    ) from exc
-                if found is not None:
-                    return self._remember(coid, found)
-                if duplicate or attempt >= self._policy.attempts:
+                await self._sleep(self._policy.delay(attempt))  # let a late order surface before looking
+                if found := await self._reconcile(request, coid, client_id, exc):
+                    return found
+                if attempt >= self._policy.attempts:
+                    if isinstance(exc, ccxt_async.RequestTimeout):
+                        raise UnknownOutcome(
+                            self.venue,
+                            f"order {coid} timed out {attempt} times and is not visible yet; reconcile with "
+                            "lookup before sending anything else",
+                            client_id=client_id,
+                            reference=coid,
+                        ) from exc
                     raise error from exc
-                await self._sleep(self._policy.delay(attempt))
+
+    async def _reconcile(
+        self, request: OrderRequest, coid: str, client_id: str, cause: BaseException
+    ) -> OrderState | None:
+        """Look the order up after an unclear send; a failing lookup is an UnknownOutcome."""
+        try:
+            found = await self.find(request.spec, coid, trigger=request.is_trigger)
+        except TransientError as lookup_error:
+            raise UnknownOutcome(
+                self.venue,
+                f"order {coid} was sent but not confirmed and the lookup failed ({lookup_error.message}); "
+                "reconcile before sending anything else",
+                client_id=client_id,
+                reference=coid,
+            ) from cause
+        return None if found is None else self._remember(coid, found)
 
     async def find(self, spec: MarketSpec, coid: str, *, trigger: bool = False) -> OrderState | None:
         """The venue's order with client id `coid`, or None if the venue says it does not exist."""

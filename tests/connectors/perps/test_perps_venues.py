@@ -266,3 +266,31 @@ async def test_persistent_rate_limit_surfaces_as_transient_error(make_venue):
         await v.connector.ticker("BTC")
     assert "ccxt" in type(info.value.__cause__).__module__
     assert v.sleeps == [0.25, 0.5]
+
+
+async def test_resend_rejected_as_duplicate_resolves_to_the_first_order(make_venue):
+    from connectors.perps import Route
+
+    v = make_venue("binanceusdm")
+    duplicate = Route(
+        "POST", "/fapi/v1/order", {"code": -4116, "msg": "ClientOrderId is duplicated."}, 400, once=True
+    )
+    v.queue(
+        v.missing_lookup(),
+        v.fault(v.endpoints.create),
+        v.missing_lookup(),
+        duplicate,
+        v.extra_route("order_found_filled"),
+    )
+    fill = await v.connector.execute(open_btc("binanceusdm"), client_id=CID)
+    assert len(v.creates()) == 2 and fill.status is FillStatus.FILLED and fill.amount_out == Decimal("0.01")
+
+
+@pytest.mark.parametrize("venue", VENUES)
+async def test_timeouts_until_attempts_run_out_are_an_unknown_outcome(make_venue, venue):
+    v = make_venue(venue)
+    v.queue(*(v.fault(v.endpoints.create) for _ in range(3)))
+    with pytest.raises(UnknownOutcome) as info:
+        await v.connector.execute(open_btc(venue), client_id=CID)
+    assert info.value.reference == venue_client_order_id(v.connector.profile, CID)
+    assert len(v.creates()) == 3 and len(v.lookups()) == 4  # one before sending, one after each timeout
