@@ -57,13 +57,21 @@ def build_open(toks: list[Tok], side: str | None) -> Intent:
         if is_stable(symbol) or (size is not None and size.kind == "usd"):
             unit = "usd"
     else:
+        after_market = {m.index + 1 for m in mentions if m.symbol == market}
+        floats = floating_qtys(toks)
         floating = _single_floating(toks)
         if floating == "many":
             return ask(f"I found several numbers; how large should the {market} {side} be?")
         size = floating
         unit = "usd"
         if size is not None and size.kind == "num":
-            if not any(t.text in ("size", "qty", "quantity", "contracts", "units") for t in toks):
+            # "short BTC 0.1": a fraction right after the market can only be base units ($0.1 is no order)
+            right_after = (
+                bool(floats) and floats[0][0] in after_market and size.value is not None and size.value < 1
+            )
+            if not right_after and not any(
+                t.text in ("size", "qty", "quantity", "contracts", "units") for t in toks
+            ):
                 return ask(f"Is {size.value} in {market} or in dollars?")
             unit = "base"
     if size is None:
