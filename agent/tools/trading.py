@@ -105,6 +105,10 @@ async def preview_actions(
     book, view = await book_and_view(ctx, {a for act in actions for a in _assets(act)})
     verdicts, quotes, notes = await evaluate(ctx, actions, f"mcp-{uuid.uuid4().hex[:12]}", book, view)
     notes = [*(plan_notes or []), *notes]
+    notes += [
+        f"{a.venue} is simulated on the {ctx.deps.venue_for(a).name} venue ({ctx.mode} mode)"
+        for a in {a.venue: a for a in actions if a.venue and a.venue not in ctx.deps.venues}.values()
+    ]
     total = sum((Decimal(v.notional_usd) for v in verdicts), Decimal(0))
     executable = all(v.passed for v in verdicts)
     needs_approval = (

@@ -158,3 +158,8 @@ async def test_the_token_never_reaches_the_audit_log(tools: ToolContext) -> None
     log = await call(tools, "audit_log", {"limit": 100})
     secret = token.removeprefix("cfm-")
     assert not any(secret[i : i + 6] in log.model_dump_json() for i in range(len(secret) - 6))
+
+
+async def test_named_venue_that_is_simulated_is_disclosed(tools: ToolContext) -> None:
+    preview = await call(tools, "preview_intent", {"text": "swap 500 USDC for ETH on uniswap"})
+    assert "uniswap is simulated on the paper venue (paper mode)" in preview.notes  # type: ignore[attr-defined]
