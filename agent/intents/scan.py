@@ -183,6 +183,7 @@ def _word_token(raw: str) -> Tok:
 
 def normalise(text: str) -> tuple[str, list[Decimal]]:
     """Apply phrase rewrites; fractions become placeholders indexing the returned list."""
+    text = text.replace("\x00", " ")
     for pattern, repl in _REWRITES:
         text = pattern.sub(repl, text)
     text = _CHAIN_RE.sub(" ", text)
@@ -201,7 +202,6 @@ def tokenize(text: str) -> list[Tok]:
     text, fractions = normalise(text)
     toks: list[Tok] = []
     for m in _TOKEN_RE.finditer(text):
-        group = m.lastgroup
         if m["num"] is not None:
             toks.append(_num_token(m))
         elif m["frac"] is not None:
@@ -214,7 +214,6 @@ def tokenize(text: str) -> list[Tok]:
             toks.append(_word_token(m["word"]))
         else:
             toks.append(Tok("punct", m.group(0)))
-        del group
     _merge(toks)
     return toks
 
