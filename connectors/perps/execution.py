@@ -114,7 +114,8 @@ class Executor:
             "entry",
         )
         entry = await self._settled(spec, entry)
-        notes = []
+        fill = _to_fill(self._c.name, "open_position", client_id, spec, entry)  # raises if nothing can fill
+        notes = [fill.note] if fill.note else []
         exit_side: Literal["buy", "sell"] = "sell" if side == "buy" else "buy"
         for kind, trigger in (("sl", action.stop_loss), ("tp", action.take_profit)):
             if trigger is None:
@@ -133,7 +134,7 @@ class Executor:
                 "sl" if kind == "sl" else "tp",
             )
             notes.append(f"{kind} {trigger} order {leg.order_id or leg.client_order_id}")
-        return _to_fill(self._c.name, "open_position", client_id, spec, entry, note="; ".join(notes))
+        return fill.model_copy(update={"note": "; ".join(notes)})
 
     async def _configure(self, spec: MarketSpec, action: OpenPosition) -> None:
         """Margin mode and leverage before the entry; never flip the mode under an open position."""

@@ -294,3 +294,36 @@ async def test_timeouts_until_attempts_run_out_are_an_unknown_outcome(make_venue
         await v.connector.execute(open_btc(venue), client_id=CID)
     assert info.value.reference == venue_client_order_id(v.connector.profile, CID)
     assert len(v.creates()) == 3 and len(v.lookups()) == 4  # one before sending, one after each timeout
+
+
+async def test_unfilled_ioc_entry_is_rejected_and_places_no_stop(make_venue):
+    from connectors.perps import Route
+
+    v = make_venue("hyperliquid")
+    canceled = {
+        "status": "ok",
+        "response": {
+            "type": "order",
+            "data": {
+                "statuses": [
+                    {"error": "Order could not immediately match against any resting orders. asset=0"}
+                ]
+            },
+        },
+    }
+    v.queue(Route("POST", "/exchange", canceled, match={"action": {"type": "order"}}, once=True))
+    with pytest.raises(RejectedError, match="could not immediately match"):
+        await v.connector.execute(open_btc("hyperliquid", stop_loss=Decimal(60000)), client_id=CID)
+    assert len(v.creates()) == 1  # the entry only: no protective order for a position that does not exist
+
+
+async def test_entry_cancelled_with_nothing_filled_places_no_stop(make_venue):
+    v = make_venue("bybit")
+    cancelled = v.extra_route("order_found_filled")
+    cancelled.body["result"]["list"][0].update(
+        {"orderStatus": "Cancelled", "cumExecQty": "0", "cumExecValue": "0", "avgPrice": ""}
+    )
+    v.queue(v.missing_lookup(), cancelled)
+    with pytest.raises(RejectedError, match="canceled with nothing filled"):
+        await v.connector.execute(open_btc("bybit", stop_loss=Decimal(45000)), client_id=CID)
+    assert len(v.creates()) == 1
