@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.daemon.logs import log_event
+from connectors.errors import ConfigError
 
 _log = logging.getLogger("defai.daemon.http")
 _REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
@@ -34,7 +35,13 @@ class HealthServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> int:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        try:
+            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        except OSError as e:
+            raise ConfigError(
+                f"cannot serve /healthz on {self.host}:{self.port} ({e.strerror or e}); "
+                "set [daemon].http_port to a free port (0 = any, -1 = off)"
+            ) from None
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
 

@@ -257,3 +257,19 @@ async def test_stale_daemon_fails_healthz(tmp_path: Path) -> None:
         await asyncio.sleep(0.3)
         status, body = await asyncio.to_thread(get, f"http://127.0.0.1:{daemon.http_port}/healthz")
     assert status == 503 and json.loads(body)["status"] == "stale"
+
+
+async def test_a_busy_http_port_is_a_clear_config_error(tmp_path: Path) -> None:
+    import socket
+
+    from connectors.errors import ConfigError
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        daemon = make(tmp_path, RecordingRunner(), http_port=port)
+        with pytest.raises(ConfigError, match=f"cannot serve /healthz on 127.0.0.1:{port}"):
+            await daemon.serve()
+    async with running(make(tmp_path, RecordingRunner())):  # locks were released after the failure
+        pass
