@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from agent.nodes.analyse import merge
+from agent.risk.exposure import usd_price
 from agent.tools.context import ToolContext
 from agent.tools.models import (
     Balance,
@@ -19,14 +20,12 @@ from agent.tools.models import (
 )
 from connectors.domain import Holdings, MarketView, Quote
 
-STABLE_USD = frozenset({"USDC", "USDT", "DAI", "USD"})
+WRAPPED_NATIVE = {"WETH": "ETH", "WBTC": "BTC"}
+"""Wrapped assets are valued at their native asset's price (as the risk gate does)."""
 
 
 def _usd(view: MarketView, asset: str) -> Decimal | None:
-    price = view.prices.get(asset.upper())
-    if price is None and asset.upper() in STABLE_USD:
-        return Decimal(1)
-    return price
+    return usd_price(asset, view)
 
 
 def _venue_holdings(name: str, book: Holdings, view: MarketView) -> tuple[VenueHoldings, Decimal]:
@@ -76,7 +75,9 @@ def merged(books: dict[str, Holdings]) -> Holdings:
 
 
 async def market_view(ctx: ToolContext, symbols: list[str]) -> MarketView:
-    return await ctx.deps.market.market_view(sorted({s.upper() for s in symbols}), 1)
+    wanted = {s.upper() for s in symbols}
+    wanted |= {WRAPPED_NATIVE[s] for s in wanted if s in WRAPPED_NATIVE}
+    return await ctx.deps.market.market_view(sorted(wanted), 1)
 
 
 async def get_portfolio(ctx: ToolContext, args: NoInput) -> Portfolio:

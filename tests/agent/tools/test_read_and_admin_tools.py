@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from agent.settings import Settings
 from agent.tools import TOOLS, ToolContext, ToolFailure, call, explain
+from agent.tools.testing import fixed_price_tool_context
 from connectors.errors import InsufficientFunds, UnknownOutcome
 
 WRITE_TOOLS = {"execute_plan", "schedule", "cancel_schedule", "pause_trading", "resume_trading"}
@@ -108,3 +111,12 @@ async def test_schedule_a_dca_in_words(tools: ToolContext) -> None:
     assert tools.jobs is not None
     (stored,) = tools.jobs.list("test")
     assert stored.spec.source == "mcp" and stored.spec.parsed_actions()[0].kind == "swap"
+
+
+async def test_wrapped_assets_are_valued_at_the_native_price(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, portfolio="wrapped")  # type: ignore[call-arg]
+    async with fixed_price_tool_context(settings, prices={"ETH": 2000.0}, cash={"WETH": Decimal(2)}) as ctx:
+        prices = await call(ctx, "get_prices", {"symbols": ["WETH", "USDC"]})
+        portfolio = await call(ctx, "get_portfolio", {})
+    assert prices.prices_usd == {"WETH": Decimal(2000), "USDC": Decimal(1)}  # type: ignore[attr-defined]
+    assert portfolio.total_value_usd == Decimal(4000)  # type: ignore[attr-defined]
