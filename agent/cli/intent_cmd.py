@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -44,6 +45,11 @@ def _understand(text: str) -> Intent:
     from agent.intents.llm import model_from_settings, understand
 
     return understand(text, model_from_settings(name))
+
+
+def _num(value: Decimal) -> str:
+    """For people: at most 8 decimals, no exponent, no trailing zeros (JSON keeps full precision)."""
+    return f"{value.quantize(Decimal('1e-8')).normalize():f}" if value.adjusted() < 20 else f"{value:f}"
 
 
 def _render_intent(text: str, fields: dict[str, object]) -> None:
@@ -145,10 +151,11 @@ def run_cmd(
                 console.print(f"  gate: {verdict['status']} {verdict['action']['kind']}", highlight=False)
             for fill in report.fills:
                 quote = report.quotes.get(fill.client_id)
-                quoted = f" (quoted {quote.amount_out})" if quote else ""
+                quoted = f" (quoted {_num(quote.amount_out)})" if quote else ""
+                out = f" -> {_num(fill.amount_out)} {fill.asset_out}" if fill.asset_out else ""
                 console.print(
-                    f"  [green]filled[/green] {fill.amount_in} {fill.asset_in} -> {fill.amount_out} "
-                    f"{fill.asset_out}{quoted} tx {fill.tx_hash or fill.order_id or '-'}",
+                    f"  [green]filled[/green] {fill.kind} {_num(fill.amount_in)} {fill.asset_in}{out}{quoted} "
+                    f"({fill.tx_hash or fill.order_id or '-'})",
                     highlight=False,
                 )
             if report.job:
