@@ -205,3 +205,36 @@ def test_ccxt_debug_request_logs_never_reach_handlers(caplog):
         logging.getLogger("ccxt.base.exchange").debug("GET /x, Request: {'X-MBX-APIKEY': 'k-123456'} None")
         logging.getLogger("ccxt.base.exchange").warning("kept")
     assert [r.getMessage() for r in caplog.records] == ["kept"]
+
+
+def test_public_api_is_curated():
+    import connectors.perps as perps
+
+    assert sorted(perps.__all__) == sorted(
+        [
+            "PROFILES",
+            "BookLevel",
+            "FundingPayment",
+            "FundingRate",
+            "FundingRecord",
+            "MarketSpec",
+            "OrderBook",
+            "OrderRequest",
+            "OrderSize",
+            "OrderState",
+            "PerpsConnector",
+            "RecordedRequest",
+            "ReplayTransport",
+            "RetryPolicy",
+            "Route",
+            "SizedOrder",
+            "Ticker",
+            "UnexpectedRequest",
+            "VenueCredentials",
+            "VenueProfile",
+            "profile_for",
+            "size_order",
+            "venue_client_order_id",
+        ]
+    )
+    assert all(hasattr(perps, name) for name in perps.__all__)
