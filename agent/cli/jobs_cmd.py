@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from agent.cli.common import console, friendly, print_json
 from agent.daemon import JobInfo, JobStore, StrategyJob
@@ -18,7 +18,7 @@ app = typer.Typer(
     help="Scheduled jobs (strategies, DCA, MCP schedules) in the daemon's job store.", no_args_is_help=True
 )
 
-ConfigOpt = typer.Option(None, "--config", "-c", help="agent.toml (for [daemon].job_store).")
+ConfigOpt = typer.Option(None, "--config", "-c", help="agent.toml (its daemon table may name the job store).")
 
 
 @contextmanager
@@ -67,7 +67,8 @@ def list_jobs(
     if not infos:
         console.print("no jobs")
         return
-    table = Table("id", "portfolio", "what", "schedule", "next run (UTC)", "source")
+    table = Table("portfolio", "what", "schedule", "next run (UTC)", "source")
+    table.columns.insert(0, Column("id", no_wrap=True))
     for i in infos:
         table.add_row(
             i.id,

@@ -12,7 +12,9 @@ from agent.cli.common import friendly
 
 @friendly
 def run(
-    config: Path | None = typer.Option(None, "--config", "-c", help="agent.toml with a [daemon] table."),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="agent.toml: core settings plus the daemon table (see docs/daemon.md)."
+    ),
 ) -> None:
     """Run the daemon: scheduled ticks, crash recovery, /healthz and /metrics. Stop with Ctrl-C or SIGTERM."""
     from agent.daemon.app import load_run_config, run_daemon
