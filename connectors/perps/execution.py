@@ -149,6 +149,8 @@ class Executor:
             )
         if existing is None:
             await self._c.set_margin_mode(spec.symbol, action.margin_mode, leverage=action.leverage)
+            if self._c.profile.margin_mode_sets_leverage:  # one call set both (Hyperliquid, OKX)
+                return
         await self._c.set_leverage(spec.symbol, action.leverage, margin_mode=action.margin_mode)
 
     async def _close(self, spec: MarketSpec, action: ClosePosition, client_id: str) -> Fill:

@@ -43,6 +43,7 @@ class VenueProfile:
     lookup_params: dict[str, Any] = field(default_factory=dict)
     lookup_trigger_flag: bool = True
     leverage_with_margin_mode: bool = False
+    margin_mode_sets_leverage: bool = False
     margin_mode_on_order: bool = False
     lookup_order_id: Literal["client", "none", "empty"] = "none"
     """What to pass as fetch_order's id when looking up by client id (Bybit needs "", HL the cloid)."""
@@ -65,6 +66,7 @@ PROFILES: dict[str, VenueProfile] = {
         min_cost_fallback="10",
         lookup_trigger_flag=False,
         leverage_with_margin_mode=True,
+        margin_mode_sets_leverage=True,
         lookup_order_id="client",
     ),
     "binanceusdm": VenueProfile(
@@ -90,6 +92,7 @@ PROFILES: dict[str, VenueProfile] = {
         options={"defaultType": "swap", "fetchMarkets": {"types": ["swap"]}},
         credentials=("api_key", "secret", "password"),
         leverage_with_margin_mode=True,
+        margin_mode_sets_leverage=True,
         margin_mode_on_order=True,
     ),
 }

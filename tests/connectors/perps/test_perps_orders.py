@@ -171,3 +171,12 @@ async def test_leverage_and_margin_mode_requests(make_venue, venue):
         assert v.transport.sent(method, path, expected)
     with pytest.raises(RejectedError, match="whole number"):
         await v.connector.set_leverage("ETH", Decimal("2.5"))
+
+
+async def test_hyperliquid_open_signs_one_leverage_action_with_the_margin_mode(make_venue):
+    v = make_venue("hyperliquid")
+    await v.connector.execute(btc("hyperliquid", margin_mode="isolated"), client_id=CID)
+    updates = v.transport.sent("POST", "/exchange", {"action": {"type": "updateLeverage"}})
+    assert [u.params["action"] for u in updates] == [
+        {"type": "updateLeverage", "asset": 0, "isCross": False, "leverage": 3}
+    ]
