@@ -46,8 +46,12 @@ def test_sigkill_mid_execute_then_restart_never_sends_twice(harness: Any, point:
     assert proc.wait(timeout=120) == -signal.SIGKILL
 
     venue_before, _ = venue_state(harness.data_dir)
-    assert venue_before == ([] if point == "kill_before_send" else venue_before)
+    assert len(venue_before) == (0 if point == "kill_before_send" else 1)  # the venue has it, or not yet
     assert ledger_fills(harness.data_dir) == []  # the crash came before the ledger saw a fill
+    unsettled = Ledger(harness.data_dir / "main.ledger.sqlite").unsettled_orders()
+    assert len(unsettled) == 1  # ...but after it marked the order as sent
+    if venue_before:
+        assert unsettled[0][0] == venue_before[0]
 
     proc, log = harness.start()
     recovered = harness.wait_for(log, "tick.recovered")
@@ -58,7 +62,8 @@ def test_sigkill_mid_execute_then_restart_never_sends_twice(harness: Any, point:
     assert harness.stop(proc) == 0
 
     venue_fills, account = venue_state(harness.data_dir)
-    assert venue_fills == ledger_fills(harness.data_dir) == recovered["fills"]
+    assert venue_fills == ledger_fills(harness.data_dir) == recovered["fills"] == [unsettled[0][0]]
+    assert Ledger(harness.data_dir / "main.ledger.sqlite").unsettled_orders() == []
     assert Decimal(account["balances"]["USDC"]) == Decimal("5000.00")  # bought once, not twice
 
 
