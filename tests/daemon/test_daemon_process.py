@@ -39,30 +39,40 @@ def ledger_fills(data_dir: Path) -> list[str]:
     return [f.client_id for f in Ledger(data_dir / "main.ledger.sqlite").fills()]
 
 
-@pytest.mark.parametrize("point", ["kill_after_send", "kill_before_send"])
-def test_sigkill_mid_execute_then_restart_never_sends_twice(harness: Any, point: str) -> None:
-    harness.write_config(REBALANCE)
+@pytest.mark.parametrize(
+    ("point", "targets", "sent_before"),
+    [
+        ("kill_after_send", "{ ETH = 0.5 }", 1),
+        ("kill_before_send", "{ ETH = 0.5 }", 0),
+        ("kill_after_send:2", "{ ETH = 0.25, BTC = 0.25 }", 2),  # second of two orders in one tick
+    ],
+)
+def test_sigkill_mid_execute_then_restart_never_sends_twice(
+    harness: Any, point: str, targets: str, sent_before: int
+) -> None:
+    harness.write_config(REBALANCE.replace("{ ETH = 0.5 }", targets))
     proc, _ = harness.start(DEFAI_DAEMON_FAULT=point)
     assert proc.wait(timeout=120) == -signal.SIGKILL
 
     venue_before, _ = venue_state(harness.data_dir)
-    assert len(venue_before) == (0 if point == "kill_before_send" else 1)  # the venue has it, or not yet
-    assert ledger_fills(harness.data_dir) == []  # the crash came before the ledger saw a fill
+    assert len(venue_before) == sent_before  # the venue has the last order, or not yet
+    recorded = ledger_fills(harness.data_dir)
+    assert recorded == venue_before[:-1]  # the ledger has all but the last order's fill
     unsettled = Ledger(harness.data_dir / "main.ledger.sqlite").unsettled_orders()
-    assert len(unsettled) == 1  # ...but after it marked the order as sent
+    assert len(unsettled) == 1  # ...but had marked it as sent
     if venue_before:
-        assert unsettled[0][0] == venue_before[0]
+        assert unsettled[0][0] == venue_before[-1]
 
     proc, log = harness.start()
     recovered = harness.wait_for(log, "tick.recovered")
-    assert len(recovered["fills"]) == 1
+    assert sorted(recovered["fills"]) == sorted([*recorded, unsettled[0][0]])
     started = harness.wait_for(log, "daemon.started")
     # the next scheduled tick sees the rebalanced book and does nothing
     harness.wait_for(log, "tick.done", lambda e: e["ts"] > started["ts"])
     assert harness.stop(proc) == 0
 
     venue_fills, account = venue_state(harness.data_dir)
-    assert venue_fills == ledger_fills(harness.data_dir) == recovered["fills"] == [unsettled[0][0]]
+    assert sorted(venue_fills) == sorted(ledger_fills(harness.data_dir)) == sorted(recovered["fills"])
     assert Ledger(harness.data_dir / "main.ledger.sqlite").unsettled_orders() == []
     assert Decimal(account["balances"]["USDC"]) == Decimal("5000.00")  # bought once, not twice
 
