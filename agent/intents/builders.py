@@ -78,11 +78,29 @@ def _single_floating(toks: list[Tok]) -> Qty | Literal["many"] | None:
     return None
 
 
+def _value_units_folded(mentions: list[Mention]) -> list[Mention]:
+    """'1,500 USDC worth of WETH using DAI': with a third asset paying, USDC only states a dollar value."""
+    if len({m.symbol for m in mentions}) < 3:
+        return mentions
+    out = list(mentions)
+    for m in mentions:
+        unit = mentions[m.link] if m.link is not None else None
+        if (
+            unit is not None
+            and is_stable(unit.symbol)
+            and unit.qty is not None
+            and unit.qty.kind in ("num", "usd")
+        ):
+            m.qty, m.marker, m.link = Qty("usd", unit.qty.value), unit.marker, None
+            out.remove(unit)
+    return out
+
+
 def trade_sides(
     toks: list[Tok], default_buy_single: bool = False
 ) -> tuple[dict[Role, Mention], ClarifyIntent | None]:
     """The sell and buy mentions of a trade-like request, or a question."""
-    mentions = find_mentions(toks)
+    mentions = _value_units_folded(find_mentions(toks))
     symbols = list(dict.fromkeys(m.symbol for m in mentions))
     if len(mentions) >= 2 and len(symbols) == 1:
         return {}, ask(f"You named {symbols[0]} on both sides. What should I trade {symbols[0]} for?")
