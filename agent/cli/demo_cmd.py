@@ -9,7 +9,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from agent.cli.common import console, friendly, print_json, settings
-from agent.demo import run_demo
 
 
 @friendly
@@ -18,6 +17,8 @@ def demo(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Paper portfolio + trend strategy through the graph on a price path, with one approval-gated action."""
+    from agent.demo import run_demo  # the graph stack loads only when the demo runs
+
     data_dir = settings().data_dir / "demo"
     if as_json:
         summary = asyncio.run(run_demo(data_dir, ticks))

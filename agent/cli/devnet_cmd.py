@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import json
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from connectors.errors import FrameworkError
-from connectors.evm.devnet import anvil, home, runtime, state
+
+if TYPE_CHECKING:  # web3 and friends load only when a devnet command runs
+    from connectors.evm.devnet import anvil
+
+DEFAULT_PORT = 8545
 
 app = typer.Typer(help="Local devnet: anvil + Uniswap V2/V3 + Aave V3 + ERC-4626", no_args_is_help=True)
 console = Console(soft_wrap=True)
 
 
 def _print_info(info: dict[str, Any]) -> None:
+    from connectors.evm.devnet import home
+
     console.print(f"[bold]RPC URL[/bold]  {info['rpc_url']}   chain id {info['chain_id']}")
     console.print(f"address book  {home.info_path()}")
     funds = ", ".join(f"{v:,} {k}" for k, v in info["test_funds"].items())
@@ -35,10 +41,12 @@ def _print_info(info: dict[str, Any]) -> None:
 @app.command()
 def up(
     background: bool = typer.Option(False, "--background", "-b", help="leave anvil running and return"),
-    port: int = typer.Option(runtime.DEFAULT_PORT, "--port", help="port on 127.0.0.1"),
+    port: int = typer.Option(DEFAULT_PORT, "--port", help="port on 127.0.0.1"),
     as_json: bool = typer.Option(False, "--json", help="print the address book as JSON"),
 ) -> None:
     """Start the devnet (installs and deploys on first use, then reuses the saved chain)."""
+    from connectors.evm.devnet import runtime
+
     try:
         info, node = runtime.up(port, background=background)
     except FrameworkError as exc:
@@ -62,6 +70,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _serve(node: anvil.Anvil) -> None:
+    from connectors.evm.devnet import home
+
     console.print("running; Ctrl-C stops it")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -78,6 +88,8 @@ def _serve(node: anvil.Anvil) -> None:
 @app.command()
 def prepare() -> None:
     """Install the pinned npm packages and deploy the saved chain now (e.g. in CI), without starting it."""
+    from connectors.evm.devnet import state
+
     try:
         path, book = state.ensure_state()
     except FrameworkError as exc:
@@ -89,6 +101,8 @@ def prepare() -> None:
 @app.command()
 def down() -> None:
     """Stop the background devnet started by `defai devnet up --background`."""
+    from connectors.evm.devnet import runtime
+
     stopped = runtime.down()
     console.print("devnet stopped" if stopped else "no devnet was running")
 
@@ -96,6 +110,8 @@ def down() -> None:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Say whether the devnet runs, where, and at which block."""
+    from connectors.evm.devnet import anvil, home, runtime
+
     info = runtime.running()
     if info is None:
         if as_json:

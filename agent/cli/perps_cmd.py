@@ -5,13 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from connectors.errors import FrameworkError
-from connectors.perps import PROFILES, MarketSpec, PerpsConnector, ReplayTransport
+
+if TYPE_CHECKING:  # ccxt loads only when a perps command runs
+    from connectors.perps import MarketSpec
+
+TESTED_VENUES = ("hyperliquid", "binanceusdm", "bybit", "okx")
 
 app = typer.Typer(help="Perpetual futures venues (ccxt): markets, rules, funding.", no_args_is_help=True)
 
@@ -36,6 +41,8 @@ def _row(spec: MarketSpec) -> dict[str, str | None]:
 
 
 async def _markets(venue: str, offline: bool, fixtures: Path) -> list[MarketSpec]:
+    from connectors.perps import PerpsConnector, ReplayTransport
+
     connector = PerpsConnector(venue)
     try:
         if offline:
@@ -50,7 +57,9 @@ async def _markets(venue: str, offline: bool, fixtures: Path) -> list[MarketSpec
 
 @app.command("markets")
 def markets(
-    venue: str = typer.Option(..., "--venue", help=f"ccxt exchange id ({', '.join(PROFILES)} are tested)"),
+    venue: str = typer.Option(
+        ..., "--venue", help=f"ccxt exchange id ({', '.join(TESTED_VENUES)} are tested)"
+    ),
     offline_fixture: bool = typer.Option(
         False, "--offline-fixture", help="answer from recorded replies, no network"
     ),
