@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     mcp: McpSettings = Field(default_factory=McpSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     paper_cash_usdc: str = "100000"
+    daemon: dict[str, Any] = Field(
+        default_factory=dict, description="the [daemon] table; read by agent.daemon.config"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -100,3 +100,60 @@ def markets(
     console = Console()
     console.width = max(console.width, 110)  # never truncate symbols in narrow or piped output
     console.print(table)
+
+
+@app.command("paper-demo")
+def paper_demo(
+    margin: str = typer.Option("1000", help="USDC margin posted (the '$1000')."),
+    leverage: str = typer.Option("3", help="Leverage, e.g. 3 for 3x."),
+    stop_pct: str = typer.Option("0.05", help="Stop distance below entry as a fraction (0.05 = 5%)."),
+    funding_rate: str = typer.Option(
+        "0.0001", help="Funding rate per 8h interval (longs pay when positive)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Paper run of "long BTC 3x with $1000, stop 5%": margin, liquidation price, funding paid, the stop fill."""
+    from decimal import Decimal, InvalidOperation
+
+    from connectors.paper.scenarios import long_with_stop_demo
+
+    def number(name: str, text: str) -> Decimal:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or value <= 0:
+            Console(stderr=True).print(f"[red]error:[/red] --{name} must be a positive number, got {text!r}")
+            raise typer.Exit(2)
+        return value
+
+    try:
+        report = long_with_stop_demo(
+            margin=number("margin", margin),
+            leverage=number("leverage", leverage),
+            stop_pct=number("stop-pct", stop_pct),
+            funding_rate=Decimal(funding_rate),
+        )
+    except (InvalidOperation, ValueError, FrameworkError) as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        fields = (
+            "entry_price",
+            "size",
+            "leverage",
+            "margin",
+            "open_fee",
+            "liquidation_price",
+            "stop_price",
+            "funding_paid",
+            "cash_before",
+            "cash_after",
+        )
+        out: dict[str, object] = {k: str(getattr(report, k)) for k in fields}
+        out["stop_fill"] = report.stop_fill.model_dump(mode="json") if report.stop_fill else None
+        print(json.dumps(out))
+        return
+    console = Console()
+    for line in report.lines():
+        console.print(line)

@@ -21,6 +21,7 @@ from connectors.domain import (
     Withdraw,
     Wrap,
 )
+from connectors.domain.market import market_base
 
 _ALIASES = {"WETH": "ETH", "WBTC": "BTC"}
 
@@ -50,7 +51,7 @@ def assets_of(action: Action) -> tuple[str, ...]:
         case Transfer() | Supply() | Withdraw() | Borrow() | Repay():
             return (action.asset.upper(),)
         case OpenPosition() | ClosePosition():
-            return (action.market.upper(),)
+            return (market_base(action.market),)
     return ()
 
 
@@ -82,13 +83,13 @@ def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | 
         case OpenPosition():
             if action.size_unit is SizeUnit.USD:
                 return action.size
-            price = usd_price(action.market, view)
+            price = usd_price(market_base(action.market), view)
             return None if price is None else action.size * price
         case ClosePosition():
             pos = book.position(action.market)
             if pos is None:
                 return Decimal(0)
-            price = usd_price(action.market, view) or pos.entry_price
+            price = usd_price(market_base(action.market), view) or pos.entry_price
             return pos.size * price * action.fraction
     return None
 

@@ -161,7 +161,7 @@ class RiskGate:
 
     def _allowlists(self, c: _Check, x: _Ctx) -> None:
         pol = self.policy
-        if pol.allowed_assets is not None:
+        if pol.allowed_assets is not None and not x.reducing:  # an exit is never blocked by an allowlist
             allowed = {a.upper() for a in pol.allowed_assets}
             for asset in assets_of(c.action):
                 if asset not in allowed:

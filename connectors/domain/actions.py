@@ -141,7 +141,16 @@ Action = Annotated[
     Field(discriminator="kind"),
 ]
 ACTION_TYPES: tuple[type[_Action], ...] = (
-    Swap, Wrap, Unwrap, Transfer, Supply, Withdraw, Borrow, Repay, OpenPosition, ClosePosition,
+    Swap,
+    Wrap,
+    Unwrap,
+    Transfer,
+    Supply,
+    Withdraw,
+    Borrow,
+    Repay,
+    OpenPosition,
+    ClosePosition,
 )
 _ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -9,6 +10,11 @@ from typing import Literal
 from pydantic import Field
 
 from connectors.domain.assets import Frozen, Side, UtcDatetime
+
+
+def market_base(market: str) -> str:
+    """ "ETH-PERP", "BTC/USDT:USDT", "sol_usdt" -> the base asset the market trades ("ETH", "BTC", "SOL")."""
+    return re.split(r"[-/:_ ]", market.upper(), maxsplit=1)[0]
 
 
 class Candle(Frozen):
@@ -104,7 +110,13 @@ class Holdings(Frozen):
         return self.balances.get(asset.upper(), Decimal(0))
 
     def position(self, market: str) -> Position | None:
-        return next((p for p in self.positions if p.market == market.upper()), None)
+        """The position in `market`; "BTC" also finds "BTC-PERP" or "BTC/USDT:USDT" (same base asset)."""
+        wanted = market.upper()
+        exact = next((p for p in self.positions if p.market.upper() == wanted), None)
+        if exact is not None:
+            return exact
+        base = market_base(wanted)
+        return next((p for p in self.positions if market_base(p.market) == base), None)
 
     def is_flat(self, market: str) -> bool:
         return self.position(market) is None

@@ -188,3 +188,21 @@ def test_every_violated_rule_is_listed():
 def test_non_positive_amounts_never_reach_the_gate(amount):
     with pytest.raises(ValueError):
         Swap(sell="USDC", buy="ETH", amount=amount)
+
+
+def test_closing_a_perp_named_by_its_venue_symbol_is_never_blocked_by_the_allowlist():
+    pos = Position(market="ETH-PERP", side=Side.LONG, size=Decimal(1), entry_price=Decimal(3000))
+    book = BOOK.model_copy(update={"positions": (pos,)})
+    v = verdict(
+        ClosePosition(market="ETH-PERP"),
+        book=book,
+        policy=RiskPolicy(allowed_assets=("USDC",)),
+        state=TradingState.REDUCING,
+    )
+    assert v.passed and v.notional_usd == "3000.00"
+
+
+def test_holdings_find_a_position_by_its_base_asset():
+    pos = Position(market="BTC/USDT:USDT", side=Side.SHORT, size=Decimal(1), entry_price=Decimal(60000))
+    assert Holdings(positions=(pos,)).position("BTC") is pos
+    assert Holdings(positions=(pos,)).position("ETH") is None
