@@ -26,13 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from connectors.errors import ConfigError
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 def parse_duration(text: str | int | float) -> timedelta:
-    """`"90s"`, `"15m"`, `"1h"`, `"1d"`, `"500ms"` or a number of seconds -> a positive timedelta."""
+    """`"90s"`, `"15m"`, `"1h"`, `"1d"`, `"1w"`, `"500ms"` or a number of seconds -> a positive timedelta."""
     if isinstance(text, int | float):
         seconds = float(text)
     else:

@@ -120,3 +120,9 @@ async def test_wrapped_assets_are_valued_at_the_native_price(tmp_path: Path) -> 
         portfolio = await call(ctx, "get_portfolio", {})
     assert prices.prices_usd == {"WETH": Decimal(2000), "USDC": Decimal(1)}  # type: ignore[attr-defined]
     assert portfolio.total_value_usd == Decimal(4000)  # type: ignore[attr-defined]
+
+
+async def test_schedule_a_weekly_dca(tools: ToolContext) -> None:
+    job = await call(tools, "schedule", {"text": "buy 25 USDC of ETH every week, 10 times"})
+    assert job.schedule == "every 604800s"  # type: ignore[attr-defined]
+    assert "10 times" in job.description  # type: ignore[attr-defined]
