@@ -12,16 +12,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from agent.checkpoint import sqlite_checkpointer
-from agent.context import AgentDeps
 from agent.daemon.jobs import JobStore
+from agent.deps_factory import open_paper_deps
 from agent.graph import build_graph
-from agent.ledger import Ledger
-from agent.risk import KillSwitch, RiskGate
 from agent.settings import Settings
 from agent.tools.context import ToolContext, jobs_url
 from agent.tools.plans import PlanStore
 from connectors.domain import utc_now
-from connectors.paper import PaperVenue, PriceFeed
+from connectors.paper import PriceFeed
 from connectors.protocol import SimClock
 
 FIXED_PRICES: dict[str, float] = {
@@ -41,17 +39,7 @@ async def fixed_price_tool_context(
     feed = PriceFeed(clock)
     for symbol, price in prices.items():
         feed.append(symbol, start - timedelta(hours=1), price, price, price, price)
-    venue = PaperVenue.with_defaults(clock, feed, cash=dict(cash))
-    deps = AgentDeps(
-        venues={venue.name: venue},
-        market=venue,
-        clock=clock,
-        settings=settings,
-        ledger=Ledger(settings.ledger_path),
-        gate=RiskGate(settings.risk),
-        kill_switch=KillSwitch(settings.kill_switch_path),
-        portfolio=settings.portfolio,
-    )
+    deps = open_paper_deps(settings, clock=clock, feed=feed, cash=dict(cash), persist=False)
     ttl = timedelta(seconds=float(settings.risk.approval_timeout_s))
     async with sqlite_checkpointer(settings.checkpoint_path) as saver:
         with JobStore(jobs_url(settings)) as jobs:
