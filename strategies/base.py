@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -95,7 +95,9 @@ def list_strategies() -> list[StrategyInfo]:
 class BaseStrategy:
     """Convenience base holding a typed config."""
 
-    name: ClassVar[str]
+    name: str
+    symbols: tuple[str, ...]
+    lookback: int
 
     def __init__(self, config: StrategyConfig) -> None:
         self.config = config
