@@ -88,7 +88,7 @@ def load_dataset(
             s = load_funding(path)
             ds.funding[sym or _sym(path)] = s
         elif kind == "mark":
-            ds.marks[sym or _sym(path)] = load_series(path, "mark", column="close")
+            ds.marks[sym or _sym(path)] = load_series(path, "mark", column="open")  # known at its time
         else:
             ds.lending[sym or _sym(path)] = load_series(path, "lending")
     if not ds.bars:

@@ -115,10 +115,13 @@ class Replay:
             base = "/dev/shm" if Path("/dev/shm").is_dir() else None
             tmp = tempfile.TemporaryDirectory(prefix="defai-bt-", dir=base)
             workdir = Path(tmp.name)
+        venue: VenueHandle | None = None
         try:
             venue = open_venue(self, workdir)
             return await self._loop(venue)
         finally:
+            if venue is not None:
+                venue.close()
             if tmp is not None:
                 tmp.cleanup()
 

@@ -1,4 +1,4 @@
-"""The real SQLite ledger, tuned for a throw-away backtest: one connection, no fsync, simulated time.
+"""The real SQLite ledger and kill switch, tuned for a throw-away backtest: one connection, no fsync.
 
 Same schema, same statements, same audit chain as live; only durability is traded for speed (the
 file is deleted after the run) and timestamps come from the simulated clock, so per-day risk limits
@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from agent.ledger import Ledger
+from agent.risk import KillSwitch
 from connectors.protocol import Clock
 
 
@@ -40,6 +41,20 @@ class BacktestLedger(Ledger):
 
     def _now(self) -> str:  # type: ignore[override]
         return self._clock.now().isoformat()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class BacktestKillSwitch(KillSwitch):
+    """The real kill switch on one kept-open connection (a backtest reads it every tick)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        super().__init__(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        return self._db
 
     def close(self) -> None:
         self._db.close()

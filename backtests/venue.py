@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agent.context import AgentDeps
-from agent.risk import KillSwitch, RiskGate, RiskPolicy
+from agent.risk import RiskGate, RiskPolicy
 from agent.settings import Settings
 from agent.state import AgentState, fresh_tick
-from backtests.ledger import BacktestLedger
+from backtests.ledger import BacktestKillSwitch, BacktestLedger
 from connectors.domain import Action, Fill, Holdings, MarketView
 from connectors.paper import PaperConfig, PaperVenue, PriceFeed
 from connectors.protocol import SimClock
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 BIG = Decimal(10) ** 15
 BPS = Decimal(10_000)
+LOAD_CHUNK = 20_000
 
 
 def permissive_policy() -> RiskPolicy:
@@ -55,17 +56,12 @@ def load_feed(feed: PriceFeed, replay: Replay) -> None:
             opens = np.r_[b.open[:1], b.close[:-1]]
             highs, lows = np.maximum(b.high, opens), np.minimum(b.low, opens)
         interval = timedelta(microseconds=b.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
-        secs = (b.times // 1000).astype(np.float64) / 1e6
-        rows = zip(
-            secs.tolist(),
-            opens.tolist(),
-            highs.tolist(),
-            lows.tolist(),
-            b.close.tolist(),
-            b.volume.tolist(),
-            strict=True,
-        )
-        feed.add_candles(b.symbol, rows, interval=interval)
+        for lo in range(0, len(b), LOAD_CHUNK):  # chunks keep the temporary Python lists small
+            hi = lo + LOAD_CHUNK
+            secs = (b.times[lo:hi] // 1000).astype(np.float64) / 1e6
+            rows = zip(secs.tolist(), opens[lo:hi].tolist(), highs[lo:hi].tolist(), lows[lo:hi].tolist(),
+                       b.close[lo:hi].tolist(), b.volume[lo:hi].tolist(), strict=True)
+            feed.add_candles(b.symbol, rows, interval=interval)
     for symbol, series in replay.funding.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
             feed.append_funding(symbol, t, v)
@@ -137,7 +133,7 @@ class VenueHandle:
             settings=settings,
             ledger=BacktestLedger(workdir / "ledger.sqlite", self.clock),
             gate=RiskGate(settings.risk),
-            kill_switch=KillSwitch(workdir / "killswitch.sqlite"),
+            kill_switch=BacktestKillSwitch(workdir / "killswitch.sqlite"),
             strategy=replay.strategy,
             portfolio="backtest",
             auto_approve=True,
@@ -189,6 +185,12 @@ class VenueHandle:
     def drain(self) -> list[Fill]:
         out, self._pending = self._pending, []
         return out
+
+    def close(self) -> None:
+        for store in (self.deps.ledger, self.deps.kill_switch):
+            closer = getattr(store, "close", None)
+            if closer is not None:
+                closer()
 
     async def holdings(self) -> Holdings:
         return self.venue.holdings()
