@@ -154,6 +154,12 @@ NOT_TICKERS = frozenset(
         "SHORT", "CLOSE", "OPEN", "STOP", "LOSS", "PLEASE", "HI", "HEY", "LOL", "OMG", "DEX", "CEX",
         "NFT", "AMM", "LP", "TVL", "ATH", "EVM", "ERC", "ENS", "WHAT", "HOW", "WHY", "WHEN", "YES",
         "PERP", "PERPS", "SPOT", "X", "K", "M", "B", "DAO", "API", "ID", "TX", "GWEI", "WEI",
+        # command words people capitalise for emphasis ("WRAP 2 eth", "REPAY my loan")
+        "WRAP", "UNWRAP", "SUPPLY", "LEND", "DEPOSIT", "WITHDRAW", "BORROW", "REPAY", "TRANSFER",
+        "TRADE", "CONVERT", "EXCHANGE", "REBALANCE", "EARN", "DUMP", "GET", "WITH", "INTO", "FROM",
+        "USING", "HALF", "EVERY", "EACH", "WEEKLY", "DAILY", "HOURLY", "TIMES", "PAY", "BACK", "OUT",
+        "PUT", "FLIP", "EXIT", "TRIM", "REDUCE", "CUT", "LEVERAGE", "SLIPPAGE", "DEBT", "LOAN", "NEED",
+        "WANT", "USE", "SPEND", "WORTH", "THEN", "PER", "MONTH", "YEAR", "WEEK", "DAY", "ENTRY",
     }
 )  # fmt: skip
 

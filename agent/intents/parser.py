@@ -120,6 +120,17 @@ def _has_phrase_to(words: list[str]) -> bool:
     return "give" in words and "to" in words[words.index("give") :]
 
 
+def _took_out(words: list[str], lender: bool) -> bool:
+    """'take out 2 ETH', 'take 2 ETH out of aave': taking something out (of a protocol) withdraws it."""
+    for i, w in enumerate(words):
+        if w not in ("take", "taking", "took") or "out" not in words[i + 1 : i + 6]:
+            continue
+        j = words.index("out", i + 1)
+        if j == i + 1 or lender or words[j + 1 : j + 2] in (["of"], ["from"]):
+            return True
+    return False
+
+
 def _lending_kind(words: list[str], wordset: set[str], lender: bool) -> str | None:
     if wordset & _REPAY or _has_phrase(words, "pay", frozenset({"back", "off", "down"})):
         return "repay"
@@ -129,13 +140,18 @@ def _lending_kind(words: list[str], wordset: set[str], lender: bool) -> str | No
         return "borrow"
     if wordset & _WITHDRAW:
         return "withdraw"
-    if (_has_phrase(words, "take", frozenset({"out"})) or wordset & {"pull", "remove"}) and (
+    if (_took_out(words, lender) or wordset & {"pull", "remove"}) and (
         "from" in wordset or "out" in wordset or lender
     ):
         return "withdraw"
     if wordset & _SUPPLY or (lender and wordset & {"put", "move", "stick", "place", "add"}):
         return "supply"
     return None
+
+
+def _recurring(text: str) -> bool:
+    """A schedule with a length ('every week for 3 weeks', 'daily, 5 times') is a recurring order."""
+    return ft.schedule(tokenize(text)).resolved_count() is not None
 
 
 def parse_tokens(text: str, toks: list[Tok]) -> Intent:
@@ -159,7 +175,7 @@ def parse_tokens(text: str, toks: list[Tok]) -> Intent:
     if (has_addr and wordset & _TRANSFER_VERBS) or wordset & _STRICT_TRANSFER or _has_phrase_to(words):
         return build_transfer(toks)
     period = ft.income_period(toks)
-    if period and (wordset & _EARN or not wordset & _TRADE_VERBS):
+    if period and (wordset & _EARN or not (wordset & _TRADE_VERBS or _recurring(text))):
         return build_yield(toks)
     best_yield = {"best", "highest", "better", "top"} & wordset and wordset & {"yield", "apy", "rate"}
     if wordset & _REBALANCE or best_yield:

@@ -67,6 +67,7 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:lev|leveraged)\b", "leverage"),
         (r"\bde-?risk", "derisk"),
         (r"\b(?:get|got|getting)\s+rid\s+of\b", "sell"),
+        (r"\bevery\s+(?:last\s+|single\s+)?(?:bit|drop|penny|cent|token|coin|satoshi|sat|wei)\b", "all"),
         (r"\b(?:get|getting)\s+out\s+of\b", "exit"),
         (r"(\d)\s*(?:times|×)\s+(?=leverage)", r"\1x "),
         (r"(\d)\s*(?:usd|dollars?|bucks)\b", r"\1 usd"),
@@ -145,8 +146,10 @@ def _num_token(m: re.Match[str]) -> Tok:
     return tok
 
 
-def _word_token(raw: str) -> Tok:
+def _word_token(raw: str, shouting: bool = False) -> Tok:
     low = raw.lower()
+    if shouting:
+        raw = low  # all-caps text: capitals say nothing, so only known tickers are assets
     tok = Tok("word", low)
     asset = ASSET_ALIASES.get(low)
     if asset and asset in CASE_SENSITIVE_TICKERS and raw != raw.upper():
@@ -199,6 +202,7 @@ def normalise(text: str) -> tuple[str, list[Decimal]]:
 
 def tokenize(text: str) -> list[Tok]:
     """The token list for `text`; unknown characters are dropped."""
+    shouting = any(c.isalpha() for c in text) and not any(c.islower() for c in text)
     text, fractions = normalise(text)
     toks: list[Tok] = []
     for m in _TOKEN_RE.finditer(text):
@@ -211,7 +215,7 @@ def tokenize(text: str) -> list[Tok]:
         elif m["name"] is not None:
             toks.append(Tok("name", m["name"].lower()))
         elif m["word"] is not None:
-            toks.append(_word_token(m["word"]))
+            toks.append(_word_token(m["word"], shouting))
         else:
             toks.append(Tok("punct", m.group(0)))
     _merge(toks)
