@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -62,6 +62,21 @@ class Settings(BaseSettings):
     daemon: dict[str, Any] = Field(
         default_factory=dict, description="the [daemon] table; read by agent.daemon.config"
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:pass@host/db for the ledger, kill switch and checkpoints"
+        " (one schema per portfolio); None = SQLite files under data_dir",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        from agent.pg import SCHEMES
+
+        scheme = value.get_secret_value().split("://", 1)[0].lower() if value is not None else None
+        if value is not None and (scheme not in SCHEMES or "://" not in value.get_secret_value()):
+            raise ValueError("must be a postgresql:// URL (leave unset for the SQLite files)")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -101,6 +116,18 @@ class Settings(BaseSettings):
     @property
     def kill_switch_path(self) -> Path:
         return self.data_dir / f"{self.portfolio}.risk.sqlite"
+
+    @property
+    def database_url_value(self) -> str | None:
+        """The Postgres URL in clear, for opening connections only (never print it: see agent.pg.redact)."""
+        return self.database_url.get_secret_value() if self.database_url is not None else None
+
+    @property
+    def database_schema(self) -> str:
+        """This portfolio's Postgres schema (the SQLite equivalent is its own files under data_dir)."""
+        from agent.pg import schema_for
+
+        return schema_for(self.portfolio)
 
 
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:

@@ -1,6 +1,6 @@
 """The ledger: intents, verdicts, orders and fills keyed by client id, plus a hash-chained audit log."""
 
 from agent.ledger.audit import AuditReport
-from agent.ledger.store import Ledger
+from agent.ledger.store import Ledger, ledger_for
 
-__all__ = ["AuditReport", "Ledger"]
+__all__ = ["AuditReport", "Ledger", "ledger_for"]

@@ -1,15 +1,17 @@
 """Hash-chained decision log: each record carries the hash of the previous one.
 
 Editing, deleting or reordering any record breaks every hash after it; `verify` names the first.
+The same chain lives in SQLite or Postgres; on Postgres appends hold a table lock until commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+from agent.pg import PgTx
 
 GENESIS = "0" * 64
 
@@ -19,6 +21,19 @@ CREATE TABLE IF NOT EXISTS audit (
     prev_hash TEXT NOT NULL, hash TEXT NOT NULL
 )
 """
+
+PG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    seq BIGINT PRIMARY KEY, at TEXT NOT NULL, event TEXT NOT NULL, payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+)
+"""
+
+
+class Db(Protocol):
+    """A connection inside a transaction: sqlite3.Connection or agent.pg.PgTx."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -34,8 +49,13 @@ def record_hash(prev_hash: str, seq: int, at: str, event: str, payload: str) -> 
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def append(db: sqlite3.Connection, at: str, event: str, payload: dict[str, Any]) -> int:
-    """Append inside the caller's transaction (so the entry commits with the data it describes)."""
+def append(db: Db, at: str, event: str, payload: dict[str, Any]) -> int:
+    """Append inside the caller's transaction (so the entry commits with the data it describes).
+
+    SQLite's BEGIN IMMEDIATE already serialises writers; Postgres needs the lock before reading the head.
+    """
+    if isinstance(db, PgTx):
+        db.lock_table("audit")
     row = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
     text = json.dumps(payload, sort_keys=True, default=str)
@@ -46,7 +66,7 @@ def append(db: sqlite3.Connection, at: str, event: str, payload: dict[str, Any])
     return seq
 
 
-def verify(db: sqlite3.Connection) -> AuditReport:
+def verify(db: Db) -> AuditReport:
     prev, expected_seq, count = GENESIS, 1, 0
     for seq, at, event, payload, prev_hash, digest in db.execute(
         "SELECT seq, at, event, payload, prev_hash, hash FROM audit ORDER BY seq"
