@@ -164,6 +164,23 @@ def trade_amount(
     return qty, role, True
 
 
+_PRICE_MARKS = frozenset({"at", "@", "limit", "price"})
+
+
+def limit_price(toks: list[Tok]) -> Tok | None:
+    """'sell 2 ETH for USDC at 4000': a bare price after 'at'/'@' asks for a limit order."""
+    for i, tok in enumerate(toks):
+        if (
+            i
+            and toks[i - 1].text in _PRICE_MARKS
+            and tok.kind == "num"
+            and not (tok.used or tok.pct or tok.bps or tok.lev or tok.dur)
+            and not (i + 1 < len(toks) and toks[i + 1].kind == "asset")
+        ):
+            return tok
+    return None
+
+
 def build_swap(toks: list[Tok]) -> Intent:
     slip = ft.slippage_bps(toks)
     venue = ft.venue(toks)
@@ -174,6 +191,8 @@ def build_swap(toks: list[Tok]) -> Intent:
     sell, buy = sides.get("sell"), sides.get("buy")
     if sell is None and buy is None:
         return ask("Which asset do you want to swap, and into what?")
+    if limit_price(toks) is not None:
+        return ask("I only swap at the market price from a sentence: should I swap at market instead?")
     if buy is None:
         assert sell is not None
         if any(t.text in _STABLE_WORDS for t in toks):

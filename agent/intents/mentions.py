@@ -146,6 +146,8 @@ def assign_roles(mentions: list[Mention], primary: Role | None) -> None:
             m.role = "buy"
         elif mk in _OPPOSITE_PREPS and primary is not None:
             m.role = _opposite(primary)
+        elif mk == "for" and primary is None and len(mentions) == 2:
+            m.role = "buy"  # verbless "2 ETH for USDC": what you get goes after 'for'
     for m in mentions:
         if m.link is not None:
             partner = mentions[m.link]

@@ -120,10 +120,13 @@ def _has_phrase_to(words: list[str]) -> bool:
     return "give" in words and "to" in words[words.index("give") :]
 
 
+_OUT_VERBS = frozenset({"take", "taking", "took", "get", "getting", "got", "pull", "pulling", "remove"})
+
+
 def _took_out(words: list[str], lender: bool) -> bool:
     """'take out 2 ETH', 'take 2 ETH out of aave': taking something out (of a protocol) withdraws it."""
     for i, w in enumerate(words):
-        if w not in ("take", "taking", "took") or "out" not in words[i + 1 : i + 6]:
+        if w not in _OUT_VERBS or "out" not in words[i + 1 : i + 6]:
             continue
         j = words.index("out", i + 1)
         if j == i + 1 or lender or words[j + 1 : j + 2] in (["of"], ["from"]):
