@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from agent.ledger import Ledger
+from agent.ledger import Ledger, audit
+from agent.ledger.store import SCHEMA
 from agent.risk import KillSwitch
 from connectors.protocol import Clock
 
@@ -21,8 +22,8 @@ class BacktestLedger(Ledger):
     def __init__(self, path: Path, clock: Clock) -> None:
         super().__init__(path)
         self._clock = clock
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=MEMORY")
+        self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._db.executescript(SCHEMA + audit.SCHEMA)
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("PRAGMA case_sensitive_like=ON")  # lets the per-day LIKE prefix use the index
         self._db.execute("CREATE INDEX IF NOT EXISTS bt_orders_at ON orders(at)")

@@ -51,16 +51,26 @@ def load_feed(feed: PriceFeed, replay: Replay) -> None:
     """All bars go in up front: the feed itself hides every bar that has not closed at `now`."""
     prev_close_fill = replay.fill.fill_price == "close"
     for b in replay.bars:
-        opens, highs, lows = b.open, b.high, b.low
-        if prev_close_fill:  # the order fills at the previous close: that is the bar's "open" price
-            opens = np.r_[b.open[:1], b.close[:-1]]
-            highs, lows = np.maximum(b.high, opens), np.minimum(b.low, opens)
+        opens = np.r_[b.open[:1], b.close[:-1]] if prev_close_fill else b.open
+        # the fill-at-close model opens each bar at the previous close; bad ticks in the data
+        # (a high below the close, ...) are widened so every bar is a consistent OHLC range
+        highs = np.maximum(b.high, np.maximum(opens, b.close))
+        lows = np.minimum(b.low, np.minimum(opens, b.close))
         interval = timedelta(microseconds=b.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
+        secs = (b.times // 1000).astype(np.float64) / 1e6
+        if _bulk_load(feed, b.symbol, interval, secs, opens, highs, lows, b.close, b.volume):
+            continue
         for lo in range(0, len(b), LOAD_CHUNK):  # chunks keep the temporary Python lists small
             hi = lo + LOAD_CHUNK
-            secs = (b.times[lo:hi] // 1000).astype(np.float64) / 1e6
-            rows = zip(secs.tolist(), opens[lo:hi].tolist(), highs[lo:hi].tolist(), lows[lo:hi].tolist(),
-                       b.close[lo:hi].tolist(), b.volume[lo:hi].tolist(), strict=True)
+            rows = zip(
+                secs[lo:hi].tolist(),
+                opens[lo:hi].tolist(),
+                highs[lo:hi].tolist(),
+                lows[lo:hi].tolist(),
+                b.close[lo:hi].tolist(),
+                b.volume[lo:hi].tolist(),
+                strict=True,
+            )
             feed.add_candles(b.symbol, rows, interval=interval)
     for symbol, series in replay.funding.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
@@ -68,6 +78,25 @@ def load_feed(feed: PriceFeed, replay: Replay) -> None:
     for symbol, series in replay.marks.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
             feed.append_mark(symbol, t, v)
+
+
+def _bulk_load(feed: PriceFeed, symbol: str, interval: timedelta, *cols: np.ndarray) -> bool:
+    """Extend an empty series' lists in one go (checked here, vectorised, as `append` would per bar).
+
+    Uses the feed's internal series; returns False (caller appends bar by bar) if that layout changes.
+    """
+    names = ("times", "opens", "highs", "lows", "closes", "volumes")
+    series = feed._series(symbol.upper(), interval)
+    if any(not isinstance(getattr(series, n, None), list) for n in names) or series.times:
+        return False
+    secs, o, h, lo, c, _ = cols
+    if len(secs) > 1 and not (np.diff(secs) > 0).all():
+        return False
+    if not ((lo > 0) & (lo <= o) & (o <= h) & (lo <= c) & (c <= h)).all():
+        return False
+    for name, col in zip(names, cols, strict=True):
+        getattr(series, name).extend(col.tolist())
+    return True
 
 
 class _Market:
