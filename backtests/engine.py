@@ -169,15 +169,7 @@ class Replay:
         next_report = 0
         scan_from = 0
         for k in ticks.tolist():
-            while True:  # venue-only steps where a stop / target / liquidation level was touched
-                hit = _first_trigger(triggers, highs, lows, scan_from, k)
-                if hit is None or hit + 1 >= k:
-                    break
-                scan_from = hit + 1
-                venue.clock.set(utc(int(master.times[scan_from])))
-                venue.cursor(scan_from)
-                fills, holdings = await venue.step()
-                self._after(reader, fills, holdings, scan_from, segments, venue, triggers)
+            scan_from = await self._triggered_steps(venue, reader, segments, triggers, scan_from, k)
             venue.clock.set(utc(int(master.times[k])))
             venue.cursor(k)
             if k in decide_set:
@@ -193,11 +185,16 @@ class Replay:
             if self.progress is not None and k >= next_report:
                 self.progress(k, n)
                 next_report = k + max(n // 200, 1)
-        # end of data: close everything at the last close, through the same nodes (requested actions)
+        # end of data: settle the venue through the last bar, then close everything at the last close
+        # through the same nodes (as requested actions)
+        await self._triggered_steps(venue, reader, segments, triggers, scan_from, n)
         end = utc(int(master.times[-1]) + interval)
         venue.clock.set(end)
         venue.cursor(n)
-        holdings = await venue.holdings()
+        fills, holdings = await venue.step()
+        if fills:
+            reader.apply(fills, n - 1, _sides(holdings))
+        self._observe_funding(reader, holdings)
         closing = _close_all(holdings, self.cash_asset)
         if closing:
             state = await venue.tick("bt-end", requested=closing, strategy=False)
@@ -218,6 +215,29 @@ class Replay:
         return ReplayResult(
             master.times, equity, book.trades, book.fees_paid, book.funding_paid, exposure, errors, len(ticks)
         )
+
+    async def _triggered_steps(
+        self,
+        venue: VenueHandle,
+        reader: FillReader,
+        segments: list[_Segment],
+        triggers: list[tuple[str, float, int]],
+        scan_from: int,
+        k: int,
+    ) -> int:
+        """Venue-only steps at the close of each bar in [scan_from, k-1) touching a stop/target/liquidation."""
+        master = self.bars[0]
+        highs = {b.symbol: b.high for b in self.bars}
+        lows = {b.symbol: b.low for b in self.bars}
+        while True:
+            hit = _first_trigger(triggers, highs, lows, scan_from, k)
+            if hit is None or hit + 1 >= k:
+                return scan_from
+            scan_from = hit + 1
+            venue.clock.set(utc(int(master.times[scan_from])))
+            venue.cursor(scan_from)
+            fills, holdings = await venue.step()
+            self._after(reader, fills, holdings, scan_from, segments, venue, triggers)
 
     def _observe_funding(self, reader: FillReader, holdings: Holdings | None) -> None:
         """Charge funding settled since the last look to the open trade it belongs to."""
