@@ -29,12 +29,16 @@ HELP = (
     "positions, send tokens to an address, schedule recurring buys, plan an income goal, or rebalance. "
     "What would you like to do?"
 )
-_NEGATION = re.compile(r"\b(?:don'?t|do not|never|doesn'?t|won'?t|cancel|undo|stop my|stop the)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:don'?t|do not|never|doesn'?t|won'?t|cancel|undo|stop my|stop the|actually,?\s+no|nvm|"
+    r"scratch that|just kidding|jk|wait,?\s+no|forget (?:it|that|about it))\b",
+    re.I,
+)
 _CONDITION = re.compile(
     r"^\s*(?:if|when|whenever|once|as soon as|in case)\b|\b(?:if|unless|whenever)\s+\w+", re.I
 )
 _ADVICE = re.compile(
-    r"^\s*(?:should|shall|is|are|was|will|would it|what'?s|what is|what are|whats|why|who|where|which|tell me|"
+    r"^\s*(?:should|shall|is(?! it possible to\b)|are|was|will|would it(?! be possible to\b)|what'?s|what is|what are|whats|why|who|where|which|tell me|"
     r"explain|do you think|price of)\b",
     re.I,
 )
@@ -66,6 +70,7 @@ _FAMILIES: dict[str, str] = (
 )
 _TRADE_VERBS = (SELL_VERBS | BUY_VERBS | {"dca"}) - {
     "want",
+    "like",
     "need",
     "get",
     "receive",
