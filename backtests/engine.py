@@ -154,8 +154,6 @@ class Replay:
         master = self.bars[0]
         n = len(master)
         closes = {b.symbol: b.close for b in self.bars}
-        highs = {b.symbol: b.high for b in self.bars}
-        lows = {b.symbol: b.low for b in self.bars}
         book = TradeBook()
         reader = FillReader(book)
         segments: list[_Segment] = [_Segment(0, float(self.cash), {})]
