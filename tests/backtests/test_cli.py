@@ -153,3 +153,24 @@ def test_grid_parsing_errors() -> None:
     for bad in ("fast", "fast=1:2", "fast=5:1:1", "fast=a:b:c"):
         with pytest.raises(ValueError, match="--grid"):
             parse_grid([bad])
+
+
+def test_public_api_is_curated() -> None:
+    import backtests
+
+    assert set(backtests.__all__) == {
+        "BacktestResult",
+        "Bars",
+        "DataError",
+        "DataSet",
+        "FillModel",
+        "TimeSeries",
+        "Trade",
+        "load_candles",
+        "load_dataset",
+        "load_funding",
+        "load_series",
+        "run_backtest",
+        "run_backtest_async",
+    }
+    assert all(hasattr(backtests, name) for name in backtests.__all__)
