@@ -12,7 +12,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from backtests.data import Bars, DataError, TimeSeries, classify, load_candles, load_funding, load_series
+from backtests.data import (
+    Bars,
+    DataError,
+    TimeSeries,
+    align,
+    classify,
+    load_candles,
+    load_funding,
+    load_series,
+)
 from backtests.engine import FillModel, ProgressFn, Replay, ReplayResult
 from backtests.metrics import compute_stats
 from backtests.report import write_html, write_png
@@ -140,6 +149,7 @@ async def run_backtest_async(
     ds = data if isinstance(data, DataSet) else load_dataset(data, start, end)
     if isinstance(data, DataSet) and (start or end):
         ds = DataSet([b.window(start, end) for b in ds.bars], ds.funding, ds.marks, ds.lending)
+    ds = DataSet(align(ds.bars), ds.funding, ds.marks, ds.lending)
     fill = FillModel(
         fill_price=fill_price, fee=_decimal(fee, "fee"), slippage_bps=_decimal(slippage_bps, "slippage_bps")
     )

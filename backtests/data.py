@@ -267,3 +267,38 @@ def classify(path: Path) -> str:
     if "lending" in name or "aave" in name or "apy" in name:
         return "lending"
     return "candles"
+
+
+def align(bars: list[Bars]) -> list[Bars]:
+    """Put every symbol on the first one's timeline, from the latest common start.
+
+    A bar missing from a secondary symbol becomes a flat bar at its previous close (volume 0), so all
+    symbols tick together and nothing is read before it happened.
+    """
+    if len(bars) < 2:
+        return bars
+    start = max(int(b.times[0]) for b in bars)
+    master = bars[0].take(int(np.searchsorted(bars[0].times, start, "left")), len(bars[0]))
+    if len(master) == 0:
+        raise DataError("the data files do not overlap in time")
+    out = [master]
+    for b in bars[1:]:
+        if len(b) == len(master) and np.array_equal(b.times, master.times):
+            out.append(b)
+            continue
+        idx = np.searchsorted(b.times, master.times, "right") - 1
+        exact = b.times[idx] == master.times
+        prev = b.close[idx]
+        out.append(
+            Bars(
+                b.symbol,
+                master.times,
+                np.where(exact, b.open[idx], prev),
+                np.where(exact, b.high[idx], prev),
+                np.where(exact, b.low[idx], prev),
+                b.close[idx].copy(),
+                np.where(exact, b.volume[idx], 0.0),
+                b.source,
+            )
+        )
+    return out

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from backtests.data import Bars, TimeSeries
+from backtests.data import Bars, TimeSeries, align
 from backtests.ledger_fills import FillReader, base_of
 from backtests.trades import Trade, TradeBook, utc
 from backtests.venue import VenueHandle, open_venue
@@ -94,7 +94,7 @@ class Replay:
         if not bars:
             raise ValueError("no candle data given")
         self.strategy = strategy
-        self.bars = bars
+        self.bars = align(bars)
         self.cash = cash
         self.cash_asset = cash_asset.upper()
         self.fill = fill

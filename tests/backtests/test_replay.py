@@ -205,3 +205,34 @@ def test_dataset_input_skips_files() -> None:
     bars = Bars("BTC", ts, *(df[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))
     res = run_backtest("sma_cross", DataSet([bars]), {"fast": "3", "slow": "10"}, cash=Decimal(1000))
     assert res.stats["bars"] == 120 and np.isfinite(res.equity).all()
+
+
+async def test_two_symbols_are_aligned_on_the_first_timeline(walk_csv: Path, tmp_path: Path) -> None:
+    eth = random_walk(380, seed=9, start="2024-01-01 10:00")
+    eth = eth.drop(index=[50, 51, 52])  # a gap in the second symbol
+    epath = tmp_path / "ETH_USDT-1h.csv"
+    eth.to_csv(epath, index=False)
+    res = await run_backtest_async("sma_cross", [walk_csv, epath], {"fast": "5", "slow": "20"})
+    assert res.stats["symbols"] == ["BTC", "ETH"]
+    assert res.stats["start"] == "2024-01-01T10:00:00+00:00"  # latest common start
+    assert res.stats["bars"] == 390 and np.isfinite(res.equity).all()
+    assert res.trades and all(t.symbol == "BTC" for t in res.trades)
+
+
+def test_align_fills_gaps_with_flat_bars() -> None:
+    from backtests.data import Bars, align
+
+    t = np.arange(5, dtype=np.int64) * 3600 * 10**9
+    a = Bars("A", t, *(np.full(5, 10.0) for _ in range(4)), np.ones(5))
+    b = Bars(
+        "B",
+        t[[0, 1, 3, 4]],
+        np.array([1.0, 2, 4, 5]),
+        np.array([1.5, 2.5, 4.5, 5.5]),
+        np.array([0.5, 1.5, 3.5, 4.5]),
+        np.array([1.2, 2.2, 4.2, 5.2]),
+        np.ones(4),
+    )
+    _, bb = align([a, b])
+    assert bb.close.tolist() == [1.2, 2.2, 2.2, 4.2, 5.2]
+    assert (bb.open[2], bb.high[2], bb.low[2], bb.volume[2]) == (2.2, 2.2, 2.2, 0.0)
