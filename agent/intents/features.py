@@ -21,7 +21,7 @@ _ENTRY_WORDS = frozenset(
 
 
 def _num(tok: Tok) -> bool:
-    return tok.kind == "num" and not tok.used and tok.value is not None and not tok.dur
+    return tok.kind == "num" and not tok.used and tok.value is not None and not tok.dur and not tok.times
 
 
 def slippage_bps(toks: list[Tok]) -> int | None:
@@ -48,6 +48,10 @@ def leverage(toks: list[Tok]) -> Decimal | None:
     """'5x', 'at 20x', '2x leverage', 'leverage of 3', '10 times leverage'."""
     for tok in toks:
         if _num(tok) and tok.lev:
+            tok.used = True
+            return tok.value
+    for tok in toks:
+        if tok.times and not tok.used:  # "long BTC x10"
             tok.used = True
             return tok.value
     for i, tok in enumerate(toks):
@@ -204,6 +208,9 @@ def schedule(toks: list[Tok]) -> Schedule:
         elif t in ("twice", "thrice") and i + 2 < n and toks[i + 1].text in _EVERY and _unit_at(toks, i + 2):
             out.interval_min = _UNIT_MIN[toks[i + 2].text] // (2 if t == "twice" else 3)
             out.mentioned = True
+        elif tok.times and not tok.used and tok.value is not None:  # "weekly x10"
+            out.count, out.mentioned = int(tok.value), True
+            tok.used = True
         elif t in _COUNT_NOUNS and i > 0 and _num(toks[i - 1]) and not toks[i - 1].pct:
             if not (i + 1 < n and toks[i + 1].text in _EVERY | {"per"}):
                 value = toks[i - 1].value

@@ -66,7 +66,7 @@ def qty_of(tok: Tok) -> Qty | None:
         return Qty("all")
     if tok.kind == "frac" and tok.value is not None:
         return Qty("frac", tok.value)
-    if tok.kind == "num" and tok.value is not None and not (tok.lev or tok.bps or tok.dur):
+    if tok.kind == "num" and tok.value is not None and not (tok.lev or tok.bps or tok.dur or tok.times):
         if tok.pct:
             return Qty("frac", tok.value / 100)
         return Qty("usd" if tok.usd else "num", tok.value)

@@ -69,6 +69,7 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:get|got|getting)\s+rid\s+of\b", "sell"),
         (r"\bevery\s+(?:last\s+|single\s+)?(?:bit|drop|penny|cent|token|coin|satoshi|sat|wei)\b", "all"),
         (r"\b(?:get|getting)\s+out\s+of\b", "exit"),
+        (r"\b(?:go|going|get)\s+flat\b", "flatten"),
         (r"(\d)\s*(?:times|×)\s+(?=leverage)", r"\1x "),
         (r"(\d)\s*(?:usd|dollars?|bucks)\b", r"\1 usd"),
         (r"(\d),(?=\d{3}\b)", r"\1"),
@@ -90,6 +91,7 @@ _TOKEN_RE = re.compile(
     (?P<addr>0x[0-9a-fA-F]{4,}\w*)
   | (?P<name>[A-Za-z0-9-]+\.(?:eth|sol|base|lens|crypto|xyz|id)\b)
   | (?P<frac>\x00F(?P<fi>\d+)\x00)
+  | (?P<times>(?<![\w.$])[xX×]\s?(?P<tn>\d{1,4})(?![\w.%]))
   | (?P<num>
         (?P<sign>[+-])?(?P<cur>\$\s?)?
         (?P<n>(?:\d+(?:\.\d+)?|\.\d+))
@@ -119,6 +121,7 @@ class Tok:
     usd: bool = False
     pct: bool = False
     lev: bool = False
+    times: bool = False  # "x10": a repeat count in a schedule, leverage in a perp order
     bps: bool = False
     dur: str = ""
     signed: str = ""
@@ -206,7 +209,9 @@ def tokenize(text: str) -> list[Tok]:
     text, fractions = normalise(text)
     toks: list[Tok] = []
     for m in _TOKEN_RE.finditer(text):
-        if m["num"] is not None:
+        if m["times"] is not None:
+            toks.append(Tok("num", m.group(0).lower(), value=Decimal(m["tn"]), times=True))
+        elif m["num"] is not None:
             toks.append(_num_token(m))
         elif m["frac"] is not None:
             toks.append(Tok("frac", "frac", value=fractions[int(m["fi"])]))
