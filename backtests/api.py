@@ -165,6 +165,8 @@ async def run_backtest_async(
     accepts = next((i.params for i in list_strategies() if i.name == strategy), {})
     if "symbol" in accepts and "symbol" not in strat_params:
         strat_params["symbol"] = ds.bars[0].symbol  # single-asset strategies trade the first data file
+    if "quote" in accepts and "quote" not in strat_params:
+        strat_params["quote"] = cash_asset
     strat = get_strategy(strategy, strat_params)
     replay = Replay(
         strat,

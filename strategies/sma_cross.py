@@ -24,8 +24,8 @@ class SmaCrossConfig(StrategyConfig):
     fast: int = Field(default=20, ge=1, le=100_000)
     slow: int = Field(default=50, ge=2, le=100_000)
     mode: Literal["long_only", "long_short"] = "long_only"
-    symbol: str | None = Field(default=None, description="base asset; default: the first symbol in the view")
-    quote: str = Field(default="USDT", description="the cash asset spot buys are paid in")
+    symbol: str = Field(default="BTC", min_length=1, description="the asset traded (a backtest sets its data's)")
+    quote: str = Field(default="USDC", min_length=1, description="the cash asset spot buys are paid in")
     market: str | None = Field(default=None, description="perp market for long_short; default SYMBOL-PERP")
     size_buffer: Decimal = Field(
         default=Decimal("0.001"),
@@ -52,13 +52,8 @@ class SmaCross:
 
     def __init__(self, config: SmaCrossConfig) -> None:
         self.config = config
-        self.symbols: tuple[str, ...] = (config.symbol.upper(),) if config.symbol else ()
+        self.symbols: tuple[str, ...] = (config.symbol.upper(),)
         self.lookback = config.slow + 1
-
-    def _symbol(self, view: MarketView) -> str | None:
-        if self.config.symbol:
-            return self.config.symbol.upper()
-        return next(iter(view.closes), None)
 
     def market_for(self, symbol: str) -> str:
         return (self.config.market or f"{symbol}-PERP").upper()
@@ -77,9 +72,7 @@ class SmaCross:
         return 0
 
     def decide(self, view: MarketView, book: Holdings) -> list[Action]:
-        symbol = self._symbol(view)
-        if symbol is None:
-            return []
+        symbol = self.symbols[0]
         signal = self.cross(view.closes.get(symbol, ()))
         if not signal:
             return []
