@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -200,8 +201,18 @@ async def run_backtest_async(
 def run_backtest(
     strategy: str, data: Sequence[str | Path] | DataSet, params: dict[str, str] | None = None, **kwargs: Any
 ) -> BacktestResult:
-    """Synchronous wrapper (runs its own event loop); see `run_backtest_async` for the options."""
-    return asyncio.run(run_backtest_async(strategy, data, params, **kwargs))
+    """Synchronous wrapper; see `run_backtest_async` for the options.
+
+    Inside a running event loop (an async server), prefer `await run_backtest_async(...)`; called
+    there anyway, the replay runs on a worker thread with its own loop.
+    """
+    coro = run_backtest_async(strategy, data, params, **kwargs)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _result(

@@ -236,3 +236,12 @@ def test_align_fills_gaps_with_flat_bars() -> None:
     _, bb = align([a, b])
     assert bb.close.tolist() == [1.2, 2.2, 2.2, 4.2, 5.2]
     assert (bb.open[2], bb.high[2], bb.low[2], bb.volume[2]) == (2.2, 2.2, 2.2, 0.0)
+
+
+async def test_sync_api_works_inside_a_running_loop(walk_csv: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    res = run_backtest(
+        "sma_cross", [walk_csv], {"fast": "5", "slow": "20"}, progress=lambda d, t: seen.append((d, t))
+    )
+    assert res.stats["trades"] == len(res.trades) > 0
+    assert seen[-1] == (400, 400) and all(d <= t for d, t in seen)
