@@ -104,38 +104,49 @@ def markets(
 
 @app.command("paper-demo")
 def paper_demo(
-    margin: str = typer.Option("1000", help="USDC margin posted (the '$1000')."),
-    leverage: str = typer.Option("3", help="Leverage, e.g. 3 for 3x."),
-    stop_pct: str = typer.Option("0.05", help="Stop distance below entry as a fraction (0.05 = 5%)."),
+    text: str = typer.Argument("long BTC 3x with $1000, stop 5%", help="A long BTC intent with a stop."),
     funding_rate: str = typer.Option(
         "0.0001", help="Funding rate per 8h interval (longs pay when positive)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Paper run of "long BTC 3x with $1000, stop 5%": margin, liquidation price, funding paid, the stop fill."""
+    """Paper run of an intent like "long BTC 3x with $1000, stop 5%": margin, liquidation, funding, the stop fill.
+
+    The text goes through the same parser as `defai intent`: "$1000" is the position's notional, so the
+    margin posted is notional / leverage. Entry is 60,000 on a scripted path that falls through the stop.
+    """
     from decimal import Decimal, InvalidOperation
 
+    from agent.intents import OpenPositionIntent, parse
     from connectors.paper.scenarios import long_with_stop_demo
 
-    def number(name: str, text: str) -> Decimal:
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite() or value <= 0:
-            Console(stderr=True).print(f"[red]error:[/red] --{name} must be a positive number, got {text!r}")
-            raise typer.Exit(2)
-        return value
-
+    err = Console(stderr=True)
+    intent = parse(text)
+    if not isinstance(intent, OpenPositionIntent) or intent.side != "long" or intent.market != "BTC":
+        question = getattr(intent, "question", "")
+        err.print(
+            f"[red]error:[/red] paper-demo runs a long BTC position with a stop; {question or 'got ' + intent.kind}"
+        )
+        raise typer.Exit(2)
+    entry = Decimal(60000)
+    leverage = intent.leverage or Decimal(1)
+    notional = intent.size if intent.size_unit == "usd" else intent.size * entry
+    if intent.stop_loss_pct is not None:
+        stop_pct = intent.stop_loss_pct / 100
+    elif intent.stop_loss is not None and intent.stop_loss < entry:
+        stop_pct = (entry - intent.stop_loss) / entry
+    else:
+        err.print("[red]error:[/red] give a stop below the 60,000 entry, e.g. 'stop 5%' or 'stop at 57k'")
+        raise typer.Exit(2)
     try:
         report = long_with_stop_demo(
-            margin=number("margin", margin),
-            leverage=number("leverage", leverage),
-            stop_pct=number("stop-pct", stop_pct),
+            margin=notional / leverage,
+            leverage=leverage,
+            stop_pct=stop_pct,
             funding_rate=Decimal(funding_rate),
         )
     except (InvalidOperation, ValueError, FrameworkError) as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     if as_json:
         fields = (
@@ -151,9 +162,13 @@ def paper_demo(
             "cash_after",
         )
         out: dict[str, object] = {k: str(getattr(report, k)) for k in fields}
+        out["notional_usd"] = str(notional)
         out["stop_fill"] = report.stop_fill.model_dump(mode="json") if report.stop_fill else None
         print(json.dumps(out))
         return
     console = Console()
+    console.print(
+        f"intent: {text!r} -> notional ${notional:,.2f}, margin ${notional / leverage:,.2f} at {leverage}x"
+    )
     for line in report.lines():
         console.print(line)

@@ -38,19 +38,27 @@ class StopDemoReport:
         return self.cash_after - self.cash_before
 
     def lines(self) -> list[str]:
-        """Human-readable report, one fact per line."""
+        """Human-readable report, one fact per line (USDC to the cent, BTC to the satoshi)."""
+
+        def usd(x: Decimal | None) -> str:
+            return f"{(x or Decimal(0)).quantize(Decimal('0.01'))}"
+
+        def btc(x: Decimal) -> str:
+            return f"{x.quantize(Decimal('1e-8')).normalize():f}"
+
+        fill = self.stop_fill
         out = [
-            f"open long {self.size} BTC at {self.entry_price} ({self.leverage}x isolated)",
-            f"margin posted {self.margin} USDC, open fee {self.open_fee} USDC",
-            f"liquidation price {self.liquidation_price:.2f} (maintenance margin 0.5%)",
-            f"stop loss at {self.stop_price}",
+            f"open long {btc(self.size)} BTC at {usd(self.entry_price)} ({self.leverage}x isolated)",
+            f"margin posted {usd(self.margin)} USDC, open fee {usd(self.open_fee)} USDC",
+            f"liquidation price {usd(self.liquidation_price)} (maintenance margin 0.5%)",
+            f"stop loss at {usd(self.stop_price)}",
         ]
-        out += [f"funding {t:%Y-%m-%d %H:%M} paid {amt} USDC" for t, amt in self.funding_payments]
+        out += [f"funding {t:%Y-%m-%d %H:%M} paid {usd(amt)} USDC" for t, amt in self.funding_payments]
         out += [
-            f"funding paid in total {self.funding_paid} USDC",
-            f"stop filled at {self.stop_fill.price} on {self.stop_fill.at:%Y-%m-%d %H:%M}: realized PnL "
-            f"{self.stop_fill.realized_pnl} USDC, fee {self.stop_fill.fee} USDC",
-            f"USDC {self.cash_before} -> {self.cash_after} (net {self.net_pnl})",
+            f"funding paid in total {usd(self.funding_paid)} USDC",
+            f"stop filled at {usd(fill.price)} on {fill.at:%Y-%m-%d %H:%M}: realized PnL "
+            f"{usd(fill.realized_pnl)} USDC, fee {usd(fill.fee)} USDC",
+            f"USDC {usd(self.cash_before)} -> {usd(self.cash_after)} (net {usd(self.net_pnl)})",
         ]
         return out
 
