@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from agent.context import AgentDeps
-from agent.ledger import Ledger
-from agent.risk import KillSwitch, RiskGate
+from agent.ledger import ledger_for
+from agent.risk import RiskGate
+from agent.risk.killswitch import kill_switch_for
 from agent.settings import Settings
 from connectors.paper import PaperVenue, PriceFeed, SqlitePaperStore
 from connectors.protocol import Clock, SystemClock
@@ -48,9 +49,9 @@ def open_paper_deps(
         market=venue,
         clock=clock,
         settings=settings,
-        ledger=Ledger(settings.ledger_path),
+        ledger=ledger_for(settings),
         gate=RiskGate(settings.risk),
-        kill_switch=KillSwitch(settings.kill_switch_path),
+        kill_switch=kill_switch_for(settings),
         strategy=strategy,
         portfolio=settings.portfolio,
     )

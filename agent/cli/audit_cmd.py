@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from agent.cli.common import console, friendly, print_json, settings
-from agent.ledger import Ledger
+from agent.ledger import ledger_for
 
 app = typer.Typer(help="The hash-chained decision log.", no_args_is_help=True)
 
@@ -14,7 +14,8 @@ app = typer.Typer(help="The hash-chained decision log.", no_args_is_help=True)
 @friendly
 def verify(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Recompute the hash chain; name the first tampered record. Exit 1 when tampered."""
-    report = Ledger(settings().ledger_path).verify()
+    ledger = ledger_for(settings())
+    report = ledger.verify()
     if as_json:
         print_json(
             {
@@ -22,11 +23,11 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
                 "records": report.count,
                 "first_bad_seq": report.first_bad_seq,
                 "problem": report.problem,
-                "ledger": str(settings().ledger_path),
+                "ledger": ledger.location,
             }
         )
     elif report.ok:
-        console.print(f"audit chain intact: {report.count} records ({settings().ledger_path})")
+        console.print(f"audit chain intact: {report.count} records ({ledger.location})")
     else:
         console.print(
             f"[red]audit chain broken[/red]: {report.problem} (first bad record: {report.first_bad_seq})"
@@ -41,7 +42,7 @@ def log_(
     limit: int = typer.Option(20, help="How many records."), as_json: bool = typer.Option(False, "--json")
 ) -> None:
     """The newest audit records."""
-    entries = Ledger(settings().ledger_path).audit_entries(limit)
+    entries = ledger_for(settings()).audit_entries(limit)
     if as_json:
         print_json(entries)
         return
@@ -55,7 +56,7 @@ def history(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fills with their client ids, newest first."""
-    fills = Ledger(settings().ledger_path).fills(limit)
+    fills = ledger_for(settings()).fills(limit)
     if as_json:
         print_json([f.model_dump(mode="json") for f in fills])
         return

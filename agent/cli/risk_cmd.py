@@ -6,12 +6,13 @@ import typer
 
 from agent.cli.common import console, friendly, print_json, settings
 from agent.risk import KillSwitch, TradingState
+from agent.risk.killswitch import kill_switch_for
 
 app = typer.Typer(help="Kill switch and risk policy.", no_args_is_help=True)
 
 
 def _switch() -> KillSwitch:
-    return KillSwitch(settings().kill_switch_path)
+    return kill_switch_for(settings())
 
 
 @app.command()

@@ -95,13 +95,14 @@ async def unwind_portfolio(
     `venue` is "paper" or an EVM network name such as "devnet" (its gas token, ETH, is kept).
     Returns None when `confirm` declines the first round's plan (nothing was sent).
     """
-    from agent.checkpoint import sqlite_checkpointer
+    from agent.checkpoint import open_checkpointer
     from agent.daemon.locks import AlreadyRunning, portfolio_lock
     from agent.daemon.unwind import plan_unwind, snapshot, unwind
     from agent.graph import build_graph
-    from agent.risk import KillSwitch, TradingState
+    from agent.risk import TradingState
+    from agent.risk.killswitch import kill_switch_for
 
-    switch = KillSwitch(settings.kill_switch_path)
+    switch = kill_switch_for(settings)
     lock = portfolio_lock(settings.data_dir, settings.portfolio)
     try:
         lock.acquire()
@@ -115,7 +116,7 @@ async def unwind_portfolio(
                 return None
             if switch.state is not TradingState.REDUCING:
                 switch.set(TradingState.REDUCING, "unwind")
-            async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+            async with open_checkpointer(settings) as saver:
                 return await unwind(build_graph(saver), deps, stable=stable, keep=keep)
     finally:
         lock.release()
@@ -131,8 +132,9 @@ async def _venue_deps(settings: Settings, venue: str) -> AsyncIterator[tuple[Age
         return
     from agent.context import AgentDeps
     from agent.daemon.quoted_market import QuotedMarket
-    from agent.ledger import Ledger
-    from agent.risk import KillSwitch, RiskGate
+    from agent.ledger import ledger_for
+    from agent.risk import RiskGate
+    from agent.risk.killswitch import kill_switch_for
     from connectors.evm import connect
     from connectors.protocol import SystemClock
 
@@ -145,9 +147,9 @@ async def _venue_deps(settings: Settings, venue: str) -> AsyncIterator[tuple[Age
             market=QuotedMarket(connector),
             clock=SystemClock(),
             settings=settings,
-            ledger=Ledger(settings.ledger_path),
+            ledger=ledger_for(settings),
             gate=RiskGate(settings.risk),
-            kill_switch=KillSwitch(settings.kill_switch_path),
+            kill_switch=kill_switch_for(settings),
             portfolio=settings.portfolio,
         )
         yield deps, frozenset({"ETH"})

@@ -67,14 +67,14 @@ class GraphTickRunner:
     @classmethod
     @asynccontextmanager
     async def open(cls, settings: Settings) -> AsyncIterator[GraphTickRunner]:
-        """Paper deps (venue, ledger, gate, kill switch) and a durable SQLite checkpointer."""
-        from agent.checkpoint import sqlite_checkpointer
+        """Paper deps (venue, ledger, gate, kill switch) and the durable checkpointer (SQLite or Postgres)."""
+        from agent.checkpoint import open_checkpointer
         from agent.deps_factory import open_paper_deps
         from agent.graph import build_graph
 
         deps = open_paper_deps(settings)
         deps.venues = with_faults(guarded(deps.venues, deps.kill_switch))
-        async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+        async with open_checkpointer(settings) as saver:
             yield cls(deps, build_graph(saver))
 
     def _strategy(self, spec: JobSpec) -> Strategy:

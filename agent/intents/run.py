@@ -80,8 +80,9 @@ async def open_deps(network: str, settings: Settings) -> AsyncIterator[AgentDeps
     if network != "devnet" and not settings.live:
         raise ConfigError(f"{network} moves real money: it needs mode=live and live_enabled=true in settings")
     from agent.intents.chain_market import QuotedPrices
-    from agent.ledger import Ledger
-    from agent.risk import KillSwitch, RiskGate
+    from agent.ledger import ledger_for
+    from agent.risk import RiskGate
+    from agent.risk.killswitch import kill_switch_for
     from connectors.evm import connect
     from connectors.protocol import SystemClock
 
@@ -93,9 +94,9 @@ async def open_deps(network: str, settings: Settings) -> AsyncIterator[AgentDeps
             market=QuotedPrices(connector, clock),
             clock=clock,
             settings=settings,
-            ledger=Ledger(settings.ledger_path),
+            ledger=ledger_for(settings),
             gate=RiskGate(settings.risk),
-            kill_switch=KillSwitch(settings.kill_switch_path),
+            kill_switch=kill_switch_for(settings),
             portfolio=settings.portfolio,
         )
     finally:
@@ -184,12 +185,12 @@ async def route_and_preview(plan: Plan, deps: AgentDeps) -> Plan:
 
 async def execute(plan: Plan, deps: AgentDeps, settings: Settings, run_id: str) -> RunReport:
     """The single execution call: the plan's actions through the risk gate and the graph (durable)."""
-    from agent.checkpoint import sqlite_checkpointer
+    from agent.checkpoint import open_checkpointer
     from agent.graph import build_graph
     from agent.runner import execute_actions
 
     report = RunReport(plan=plan, network="", confirmed=True, run_id=run_id)
-    async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+    async with open_checkpointer(settings) as saver:
         graph = build_graph(checkpointer=saver)
         tick = await execute_actions(
             graph, deps, f"intent:{run_id}", run_id, list(plan.actions), auto_approve=True

@@ -46,14 +46,14 @@ async def open_tool_context(settings: Settings, *, with_jobs: bool = True) -> As
     Live venues are never opened here: the MCP server trades on paper unless a live deps factory
     is wired explicitly.
     """
-    from agent.checkpoint import sqlite_checkpointer
+    from agent.checkpoint import open_checkpointer
     from agent.daemon.jobs import JobStore
     from agent.deps_factory import open_paper_deps
     from agent.graph import build_graph
 
     deps = open_paper_deps(settings)
     ttl = timedelta(seconds=float(settings.risk.approval_timeout_s))
-    async with sqlite_checkpointer(settings.checkpoint_path) as saver:
+    async with open_checkpointer(settings) as saver:
         jobs = JobStore(jobs_url(settings)) if with_jobs else None
         try:
             yield ToolContext(deps=deps, plans=PlanStore(ttl, utc_now), jobs=jobs, graph=build_graph(saver))
