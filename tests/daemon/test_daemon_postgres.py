@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,51 +12,13 @@ import pytest
 
 from agent.daemon import Daemon, DaemonConfig, JobSpec, JobStore, Schedule, TickOutcome
 from connectors.domain import Swap
-
-
-def _bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    return str(candidates[-1]) if candidates else None
+from tests.pg_support import pg_cluster
 
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    pytest.importorskip(
-        "psycopg", reason="the Postgres job store needs psycopg (pip install 'psycopg[binary]')"
-    )
-    initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
-    if initdb is None or pg_ctl is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    root = Path(tempfile.mkdtemp(prefix="defai-pg-"))
-    root.chmod(0o755)
-    data = root / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres account
-        runuser = shutil.which("runuser")
-        if runuser is None:
-            pytest.skip("running as root without runuser: cannot start a PostgreSQL cluster")
-        shutil.chown(root, "postgres")
-        as_user = [runuser, "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(
-        [*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "defai"], check=True, capture_output=True
-    )
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://defai@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+    with pg_cluster() as url:
+        yield url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 class _Runner:
