@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "binance_2024_2026" / "spot" / "BTC_USDT-5m.feather"
 sys.path.insert(0, str(ROOT))
 
+from backtests import BacktestResult  # noqa: E402
+
 
 def reference(
     df: pd.DataFrame, fast: int, slow: int, long_short: bool, fee: float
@@ -59,7 +61,9 @@ def reference(
     return dt, r["_trades"], float(r["Equity Final [$]"])
 
 
-def ours(path: Path | pd.DataFrame, fast: int, slow: int, mode: str, fee: float) -> tuple[float, object]:
+def ours(
+    path: Path | pd.DataFrame, fast: int, slow: int, mode: str, fee: float
+) -> tuple[float, BacktestResult]:
     from backtests import load_dataset, run_backtest
     from backtests.api import DataSet
     from backtests.data import Bars
@@ -117,7 +121,7 @@ def main() -> None:
     ours(DATA, a.fast, a.slow, a.mode, a.fee)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    entries = [t.entry_time.replace(tzinfo=None) for t in res.trades]  # type: ignore[attr-defined]
+    entries = [t.entry_time.replace(tzinfo=None) for t in res.trades]
     ref_entries = [t.to_pydatetime() for t in ref_trades["EntryTime"]]
     same = entries == ref_entries
     print(f"bars: {n:,}  sma_cross fast={a.fast} slow={a.slow} {a.mode} fee={a.fee}")
@@ -126,13 +130,13 @@ def main() -> None:
         f"final equity {ref_eq:,.2f}"
     )
     print(
-        f"defai          : {n / our_dt:>10,.0f} bars/s  ({our_dt:.2f}s)  trades {len(res.trades)}  "  # type: ignore[attr-defined]
+        f"defai          : {n / our_dt:>10,.0f} bars/s  ({our_dt:.2f}s)  trades {len(res.trades)}  "
         f"final equity {res.stats['final_equity']:,.2f}  node ticks {res.stats['ticks']}"
-    )  # type: ignore[attr-defined]
+    )
     print(f"ratio (defai / backtesting.py bars/s): {ref_dt / our_dt:.2f}x   identical entry times: {same}")
     print(
-        f"defai peak traced memory: {peak / 2**20:.0f} MB   process max RSS: "
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        f"defai peak traced memory: {peak / 2**20:.0f} MB   process peak RSS (both engines, whole run): "
+        f"{peak_rss_mb():.0f} MB"
     )
     if a.million:  # a fresh process, so max RSS is the 1M-bar run's own
         import subprocess
@@ -172,7 +176,7 @@ def million(a: argparse.Namespace) -> None:
     dt, res = ours(big, a.fast, a.slow, a.mode, a.fee)
     rss = peak_rss_mb()
     print(
-        f"1M synthetic 1m bars: {1_000_000 / dt:,.0f} bars/s ({dt:.1f}s), trades {len(res.trades)}, "  # type: ignore[attr-defined]
+        f"1M synthetic 1m bars: {1_000_000 / dt:,.0f} bars/s ({dt:.1f}s), trades {len(res.trades)}, "
         f"max RSS {rss:.0f} MB (interpreter + libraries before loading: {base:.0f} MB)"
     )
 
