@@ -6,6 +6,7 @@ transaction. Statements are written once, with SQLite's `?` placeholders; `PgTx`
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -98,14 +99,34 @@ class PgStore:
             self._conn = conn
         return conn
 
+    def _begin(self) -> psycopg.Connection[Any]:
+        """BEGIN on the kept connection; one reconnect when it died while idle (nothing was sent yet)."""
+        psycopg = _psycopg()
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN")
+                return conn
+            except psycopg.OperationalError:
+                if attempt == 2 or not conn.broken:
+                    raise
+                self.close()
+        raise AssertionError("unreachable")
+
     @contextmanager
     def transaction(self) -> Iterator[PgTx]:
         """A transaction on the kept connection; commits on success, rolls back on any exception."""
         with self._lock:
-            conn = self._connection()
+            conn = self._begin()
             try:
-                with conn.transaction():
-                    yield PgTx(conn)
+                yield PgTx(conn)
+            except BaseException:
+                if not conn.broken:
+                    with contextlib.suppress(Exception):
+                        conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
             finally:
                 if conn.broken:
                     self.close()

@@ -68,3 +68,22 @@ def test_a_sqlalchemy_style_url_is_accepted(postgres_url, pg_schema):
     url = postgres_url.replace("postgresql://", "postgresql+psycopg://")
     Ledger(url, schema=pg_schema).audit("event", {})
     assert Ledger(postgres_url, schema=pg_schema).verify().count == 1
+
+
+def test_a_dropped_postgres_connection_is_replaced_and_a_failed_write_rolls_back(postgres_url, pg_schema):
+    import psycopg
+
+    from agent.ledger import Ledger
+
+    ledger = Ledger(postgres_url, schema=pg_schema)
+    ledger.audit("event", {"n": 1})
+    with psycopg.connect(postgres_url, autocommit=True) as admin:  # e.g. a server restart or idle timeout
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE pid <> pg_backend_pid() AND datname = current_database() AND backend_type = 'client backend'"
+        )
+    ledger.audit("event", {"n": 2})  # reconnects instead of failing
+    with pytest.raises(RuntimeError), ledger._tx() as db:  # a write that fails half-way is rolled back
+        db.execute("INSERT INTO orders (client_id, state) VALUES (?, 'sent')", ("c1",))
+        raise RuntimeError("crash before commit")
+    assert ledger.unsettled_orders() == [] and ledger.verify().count == 2 and ledger.verify().ok
