@@ -80,7 +80,7 @@ async def run_demo(data_dir: Path, ticks: int = 300, on_tick: Any = None) -> Dem
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True)
     policy = RiskPolicy(approval_threshold_usd=Decimal(5000), approval_timeout_s=3600)
-    settings = Settings(data_dir=data_dir, portfolio="demo", risk=policy)
+    settings = Settings(data_dir=data_dir, portfolio="demo", risk=policy, database_url=None)  # self-contained
     clock = SimClock(START)
     feed = PriceFeed(clock, interval=STEP)
     strategy = get_strategy(
