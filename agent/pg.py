@@ -35,13 +35,16 @@ def postgres_url(location: object) -> str | None:
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced by ***, for messages and listings."""
+    """The URL with any password (in the userinfo or a `password=` parameter) replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+    if parts.password is not None:
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        parts = parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}")
+    query = "&".join(
+        "password=***" if item.split("=", 1)[0].lower() == "password" else item
+        for item in parts.query.split("&")
+    )
+    return urlunsplit(parts._replace(query=query))
 
 
 def schema_for(portfolio: str) -> str:

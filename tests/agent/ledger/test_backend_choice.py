@@ -42,6 +42,10 @@ def test_the_url_env_var_is_read_and_its_password_never_printed(tmp_path, monkey
     assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
     assert redact(settings.database_url_value) == "postgresql://bot:***@db.internal:5432/defai"
     assert settings.database_schema == "defai_main"
+    assert redact("postgresql://h/db?sslmode=require&password=hunter2") == (
+        "postgresql://h/db?sslmode=require&password=***"
+    )
+    assert redact("postgresql://u@h/db") == "postgresql://u@h/db"
 
 
 def test_each_portfolio_gets_its_own_schema(tmp_path, postgres_url):
