@@ -47,8 +47,9 @@ class FillModel:
             f"Orders are decided on a bar's close and fill {when}; fee {self.fee * 100}% of notional "
             f"per fill; slippage {self.slippage_bps} bps against the order; perp funding settles at "
             f"each funding time at the mark; stops, targets and liquidations trigger intrabar on "
-            f"high/low (worst case first); lending interest accrues continuously. Positions still open "
-            f"when the data ends are closed at the last bar's close and counted as trades."
+            f"high/low (worst case first); lending interest accrues continuously; no gas is charged (the paper "
+            f"venue does not model it). Positions still open when the data ends are closed at the last bar's "
+            f"close and counted as trades."
         )
 
 
