@@ -24,7 +24,9 @@ class SmaCrossConfig(StrategyConfig):
     fast: int = Field(default=20, ge=1, le=100_000)
     slow: int = Field(default=50, ge=2, le=100_000)
     mode: Literal["long_only", "long_short"] = "long_only"
-    symbol: str = Field(default="BTC", min_length=1, description="the asset traded (a backtest sets its data's)")
+    symbol: str = Field(
+        default="BTC", min_length=1, description="the asset traded (a backtest sets its data's)"
+    )
     quote: str = Field(default="USDC", min_length=1, description="the cash asset spot buys are paid in")
     market: str | None = Field(default=None, description="perp market for long_short; default SYMBOL-PERP")
     size_buffer: Decimal = Field(
