@@ -47,11 +47,16 @@ def permissive_policy() -> RiskPolicy:
     )
 
 
-def load_feed(feed: PriceFeed, replay: Replay) -> None:
-    """All bars go in up front: the feed itself hides every bar that has not closed at `now`."""
+def load_feed(feed: PriceFeed, replay: Replay) -> dict[str, np.ndarray]:
+    """All bars go in up front: the feed itself hides every bar that has not closed at `now`.
+
+    Returns each symbol's tradeable opens (what a fill at a bar boundary pays, before slippage).
+    """
     prev_close_fill = replay.fill.fill_price == "close"
+    tradeable: dict[str, np.ndarray] = {}
     for b in replay.bars:
         opens = np.r_[b.open[:1], b.close[:-1]] if prev_close_fill else b.open
+        tradeable[b.symbol] = opens
         # the fill-at-close model opens each bar at the previous close; bad ticks in the data
         # (a high below the close, ...) are widened so every bar is a consistent OHLC range
         highs = np.maximum(b.high, np.maximum(opens, b.close))
@@ -78,6 +83,7 @@ def load_feed(feed: PriceFeed, replay: Replay) -> None:
     for symbol, series in replay.marks.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
             feed.append_mark(symbol, t, v)
+    return tradeable
 
 
 def _bulk_load(feed: PriceFeed, symbol: str, interval: timedelta, *cols: np.ndarray) -> bool:
@@ -94,8 +100,28 @@ def _bulk_load(feed: PriceFeed, symbol: str, interval: timedelta, *cols: np.ndar
         return False
     if not ((lo > 0) & (lo <= o) & (o <= h) & (lo <= c) & (c <= h)).all():
         return False
-    for name, col in zip(names, cols, strict=True):
-        getattr(series, name).extend(col.tolist())
+    closes = c.tolist()
+    opens = o.tolist()
+    for i in (np.flatnonzero(o[1:] == c[:-1]) + 1).tolist():
+        opens[i] = closes[i - 1]  # equal prices share one float object: 24 bytes a bar saved
+    extremes = []
+    for col in (h, lo):
+        values = col.tolist()
+        for i in np.flatnonzero(col == c).tolist():
+            values[i] = closes[i]
+        for i in np.flatnonzero(col == o).tolist():
+            values[i] = opens[i]
+        extremes.append(values)
+    lists = {
+        "times": secs.tolist(),
+        "opens": opens,
+        "highs": extremes[0],
+        "lows": extremes[1],
+        "closes": closes,
+        "volumes": cols[5].tolist(),
+    }
+    for name in names:
+        getattr(series, name).extend(lists[name])
     return True
 
 
@@ -134,7 +160,7 @@ class VenueHandle:
         self.feed = PriceFeed(
             self.clock, interval=timedelta(microseconds=max(replay.bars[0].interval_ns, 1000) // 1000)
         )
-        load_feed(self.feed, replay)
+        self.opens = load_feed(self.feed, replay)
         fee_bps = replay.fill.fee * BPS
         slip = replay.fill.slippage_bps
         cash_asset = replay.cash_asset
@@ -151,7 +177,6 @@ class VenueHandle:
         )
         self.venue = PaperVenue(self.clock, self.feed, config=config, cash={cash_asset: replay.cash})
         self.closes = {b.symbol: b.close for b in replay.bars}
-        self.opens = {b.symbol: np.asarray(self.feed._candles[b.symbol].opens) for b in replay.bars}
         self.k = 0
         lending = {a: s.asof(replay.bars[0].times) for a, s in replay.lending.items()}
         settings = Settings(data_dir=workdir, risk=replay.risk or permissive_policy())
