@@ -18,7 +18,7 @@ from agent.context import AgentDeps
 from agent.risk import RiskGate, RiskPolicy
 from agent.settings import Settings
 from agent.state import AgentState, fresh_tick
-from backtests.ledger import BacktestKillSwitch, BacktestLedger
+from backtests.memledger import MemoryKillSwitch, MemoryLedger
 from connectors.domain import Action, Fill, Holdings, MarketView
 from connectors.paper import PaperConfig, PaperVenue, PriceFeed
 from connectors.protocol import SimClock
@@ -185,9 +185,9 @@ class VenueHandle:
             market=_Market(self.venue, lending, self),
             clock=self.clock,
             settings=settings,
-            ledger=BacktestLedger(workdir / "ledger.sqlite", self.clock),
+            ledger=MemoryLedger(workdir / "ledger.sqlite", self.clock),
             gate=RiskGate(settings.risk),
-            kill_switch=BacktestKillSwitch(workdir / "killswitch.sqlite"),
+            kill_switch=MemoryKillSwitch(self.clock),
             strategy=replay.strategy,
             portfolio="backtest",
             auto_approve=True,

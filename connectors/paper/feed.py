@@ -268,6 +268,22 @@ class PriceFeed:
         hi = bisect_right(series.times, upto - step)
         return [series.bar(i) for i in range(lo, hi)]
 
+    def bar_span(self, symbol: str, after: float, upto: float) -> range:
+        """Indices of the bars `bars_ending_between` returns (read with `bar_at` / `bar_columns`)."""
+        series = self._candles.get(symbol)
+        if series is None:
+            return range(0)
+        step = series.interval
+        return range(bisect_right(series.times, after - step), bisect_right(series.times, upto - step))
+
+    def bar_at(self, symbol: str, i: int) -> Bar:
+        return self._candles[symbol].bar(i)
+
+    def bar_columns(self, symbol: str) -> tuple[Sequence[float], Sequence[float], Sequence[float]]:
+        """(open times, lows, highs) of every stored bar by index, for cheap float screening (read only)."""
+        series = self._candles[symbol]
+        return series.times, series.lows, series.highs
+
     def bar_seconds(self, symbol: str) -> float:
         """Bar length of `symbol` in seconds."""
         return self._candles[symbol].interval

@@ -87,19 +87,38 @@ def _replay(
     marks: dict[str, Decimal],
     now: datetime,
 ) -> list[Fill]:
-    """Bars and funding settlements of one position between `after` and `upto`, merged by time."""
+    """Bars and funding settlements of one position between `after` and `upto`, merged by time.
+
+    The liquidation price only changes when the account does (a funding settlement, an event), so it
+    is computed once per stretch; a float pre-screen of each bar's low/high against the trigger levels
+    skips bars that cannot touch any of them before any Decimal work (`check_bar` decides the rest).
+    """
     symbol = pricer.symbol_for(pos.market)
-    bars = feed.bars_ending_between(symbol, after, upto) if symbol else []
-    step = feed.bar_seconds(symbol) if symbol else 0.0
+    span = feed.bar_span(symbol, after, upto) if symbol else range(0)
+    step = feed.bar_seconds(symbol) if symbol and span else 0.0
+    times, lows, highs = feed.bar_columns(symbol) if symbol and span else ((), (), ())
     fsym = pricer.funding_symbol(pos.market)
     funding = feed.funding_between(fsym, after, upto) if fsym else []
     fills: list[Fill] = []
-    i = j = 0
-    while pos.market in acct.positions and (i < len(bars) or j < len(funding)):
-        if j == len(funding) or (i < len(bars) and bars[i].time + step <= funding[j][0]):
-            fills.extend(check_bar(acct, perps, pos, bars[i], marks, from_epoch(bars[i].time + step)))
+    liq = perps.liquidation_price(acct, pos, marks)
+    down, up = _screen(pos, liq)
+    i, n, j = span.start, span.stop, 0
+    while pos.market in acct.positions and (i < n or j < len(funding)):
+        next_funding = funding[j][0] if j < len(funding) else INF
+        while i < n and lows[i] > down and highs[i] < up and times[i] + step <= next_funding:
+            i += 1  # a quiet bar: no level within its range
+        if i < n and times[i] + step <= next_funding:
+            bar = feed.bar_at(symbol or "", i)  # i < n: the span is only non-empty with a symbol
             i += 1
+            hit = _check_bar(acct, perps, pos, bar, marks, from_epoch(bar.time + step), liq)
+            if hit:
+                fills.extend(hit)
+                if pos.market in acct.positions:
+                    liq = perps.liquidation_price(acct, pos, marks)
+                    down, up = _screen(pos, liq)
             continue
+        if j == len(funding):
+            break
         t, rate = funding[j]
         j += 1
         mark = (feed.mark(symbol, t) if symbol else None) or marks[pos.market]
@@ -107,18 +126,55 @@ def _replay(
         at_t = {**marks, pos.market: mark}
         if perps.underwater(acct, pos, at_t):
             fills.extend(_liquidate(acct, perps, pos, mark, at_t, from_epoch(t)))
+        if pos.market in acct.positions:
+            liq = perps.liquidation_price(acct, pos, marks)
+            down, up = _screen(pos, liq)
     return fills
+
+
+INF = float("inf")
+SCREEN_EPS = 1e-9  # relative slack: float levels vs the Decimal ones `check_bar` compares exactly
+
+
+def _screen(pos: PerpState, liq: Decimal | None) -> tuple[float, float]:
+    """(down, up): a bar can trigger something only if its low <= down or its high >= up."""
+    s = pos.sign
+    adverse = [float(x) for x in (liq, pos.stop_loss) if x is not None]
+    favourable = float(pos.take_profit) if pos.take_profit is not None else None
+    down, up = float("-inf"), float("inf")
+    if s > 0:
+        if adverse:
+            down = max(adverse) * (1 + SCREEN_EPS)
+        if favourable is not None:
+            up = favourable * (1 - SCREEN_EPS)
+    else:
+        if adverse:
+            up = min(adverse) * (1 - SCREEN_EPS)
+        if favourable is not None:
+            down = favourable * (1 + SCREEN_EPS)
+    return down, up
 
 
 def check_bar(
     acct: Account, perps: PerpEngine, pos: PerpState, bar: Bar, marks: dict[str, Decimal], now: datetime
 ) -> list[Fill]:
     """Triggers for one position over one bar ending at `now`; at most one event closes the position."""
+    return _check_bar(acct, perps, pos, bar, marks, now, perps.liquidation_price(acct, pos, marks))
+
+
+def _check_bar(
+    acct: Account,
+    perps: PerpEngine,
+    pos: PerpState,
+    bar: Bar,
+    marks: dict[str, Decimal],
+    now: datetime,
+    liq: Decimal | None,
+) -> list[Fill]:
     s = pos.sign
     o = dec(bar.open)
     worst = dec(bar.low if s > 0 else bar.high)
     best = dec(bar.high if s > 0 else bar.low)
-    liq = perps.liquidation_price(acct, pos, marks)
     sl, tp = pos.stop_loss, pos.take_profit
 
     def beyond(level: Decimal, px: Decimal) -> bool:

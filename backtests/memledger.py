@@ -1,0 +1,190 @@
+"""The ledger a backtest uses: the same public methods and audit chain as `agent.ledger.Ledger`, in memory.
+
+A backtest's ledger is thrown away after the run, so it needs no durability. Rows live in dicts, the
+per-day risk totals are kept by day, and the hash-chained audit log is materialised on demand
+(`audit_entries`, `verify`) from entries recorded in order: the chain is the one the SQLite ledger
+would have written for the same calls. Verdicts and fills are frozen models, so they are stored as
+objects and serialised only when the chain is read. Timestamps come from the simulated clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from agent.ledger import Ledger, audit
+from agent.ledger.audit import AuditReport
+from agent.risk import KillSwitch
+from agent.risk.gate import DayStats
+from agent.risk.killswitch import TradingState
+from connectors.domain import Fill, Verdict
+from connectors.protocol import Clock
+
+Payload = str | dict[str, Any] | Callable[[], dict[str, Any]]  # str: already the stored JSON text
+
+
+@dataclass(slots=True)
+class _Order:
+    at: str
+    thread: str
+    venue: str
+    action: dict[str, Any]
+    notional_usd: str
+    state: str
+
+
+class MemoryLedger(Ledger):
+    """`Ledger` without SQLite: same answers to the nodes' calls, same audit chain, nothing on disk."""
+
+    def __init__(self, path: Path, clock: Clock) -> None:  # no super().__init__: it would create a file
+        self._pg = None
+        self._path = path
+        self._clock = clock
+        self._entries: list[tuple[str, str, Payload]] = []
+        self._chain: list[tuple[int, str, str, str, str, str]] = []  # materialised prefix of _entries
+        self._intents: list[tuple[str, str, str, dict[str, Any]]] = []
+        self._verdicts: dict[tuple[str, str], tuple[str, Verdict]] = {}
+        self._orders: dict[str, _Order] = {}
+        self._orders_by_day: dict[str, list[str]] = {}
+        self._fills: dict[str, Fill] = {}
+        self._fills_by_day: dict[str, list[Fill]] = {}
+
+    def _now(self) -> str:  # type: ignore[override]
+        return self._clock.now().isoformat()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    # ---- writes (each appends its audit entry, as the SQLite ledger does in the same transaction) ----
+    def audit(self, event: str, payload: dict[str, Any]) -> int:
+        text = json.dumps(payload, sort_keys=True, default=str)  # snapshot now: the caller may reuse it
+        self._entries.append((self._now(), event, text))
+        return len(self._entries)
+
+    def record_intent(self, thread: str, source: str, body: dict[str, Any]) -> None:
+        at = self._now()
+        text = json.dumps(body, default=str)
+        self._intents.append((at, thread, source, json.loads(text)))
+        self._entries.append((at, "intent", lambda: {"thread": thread, "source": source, **json.loads(text)}))
+
+    def record_verdict(self, thread: str, verdict: Verdict) -> None:
+        at = self._now()
+        self._verdicts[(verdict.client_id, at)] = (thread, verdict)
+        self._entries.append((at, "verdict", lambda: {"thread": thread, **verdict.model_dump(mode="json")}))
+
+    def record_order(
+        self, thread: str, client_id: str, venue: str, action: dict[str, Any], notional_usd: str
+    ) -> bool:
+        """Mark an order as about to be sent. False when this client id was already recorded."""
+        if client_id in self._orders:
+            return False
+        at = self._now()
+        self._orders[client_id] = _Order(at, thread, venue, action, notional_usd, "sent")
+        self._orders_by_day.setdefault(at[:10], []).append(client_id)
+        payload = {"thread": thread, "client_id": client_id, "venue": venue, "action": action}
+        self._entries.append((at, "order", payload))
+        return True
+
+    def record_fill(self, fill: Fill) -> bool:
+        """Store a fill once; a repeat of the same client id is ignored (returns False)."""
+        if fill.client_id in self._fills:
+            return False
+        self._fills[fill.client_id] = fill
+        self._fills_by_day.setdefault(fill.at.isoformat()[:10], []).append(fill)
+        order = self._orders.get(fill.client_id)
+        if order is not None:
+            order.state = fill.status.value
+        self._entries.append((self._now(), "fill", lambda: fill.model_dump(mode="json")))
+        return True
+
+    def mark_order(self, client_id: str, state: str, note: str = "") -> None:
+        order = self._orders.get(client_id)
+        if order is not None:
+            order.state = state
+        payload = {"client_id": client_id, "state": state, "note": note}
+        self._entries.append((self._now(), "order_state", payload))
+
+    # ---- reads -------------------------------------------------------------------------------------
+    def fill_for(self, client_id: str) -> Fill | None:
+        return self._fills.get(client_id)
+
+    def order_state(self, client_id: str) -> str | None:
+        order = self._orders.get(client_id)
+        return order.state if order is not None else None
+
+    def unsettled_orders(self) -> list[tuple[str, str]]:
+        return [(cid, o.venue) for cid, o in self._orders.items() if o.state == "sent"]
+
+    def fills(self, limit: int | None = None) -> list[Fill]:
+        rows = sorted(self._fills.values(), key=lambda f: f.client_id)
+        rows.sort(key=lambda f: f.at.isoformat(), reverse=True)
+        return rows[:limit] if limit else rows
+
+    def day_stats(self, day: datetime) -> DayStats:
+        """Notional sent and PnL realised on `day` (UTC), for the per-day and daily-loss limits."""
+        prefix = day.astimezone(UTC).date().isoformat()
+        orders = (self._orders[cid] for cid in self._orders_by_day.get(prefix, ()))
+        notional = sum((Decimal(o.notional_usd) for o in orders if o.state != "rejected"), Decimal(0))
+        pnl = sum((f.realized_pnl for f in self._fills_by_day.get(prefix, ())), Decimal(0))
+        return DayStats(notional_usd=notional, realized_pnl_usd=pnl)
+
+    def audit_entries(self, limit: int = 50) -> list[dict[str, Any]]:
+        chain = self._materialise()
+        return [
+            {"seq": s, "at": a, "event": e, "payload": json.loads(p), "hash": h}
+            for s, a, e, p, _prev, h in reversed(chain[-limit:] if limit > 0 else [])
+        ]
+
+    def verify(self) -> AuditReport:
+        prev, count = audit.GENESIS, 0
+        for seq, at, event, payload, prev_hash, digest in self._materialise():
+            count += 1
+            if prev_hash != prev:
+                return AuditReport(False, count, seq, f"record {seq} does not link to record {seq - 1}")
+            if audit.record_hash(prev_hash, seq, at, event, payload) != digest:
+                return AuditReport(False, count, seq, f"record {seq} ({event}) was altered")
+            prev = digest
+        return AuditReport(True, count)
+
+    def _materialise(self) -> list[tuple[int, str, str, str, str, str]]:
+        """Hash every entry not yet in the chain (the same text and hash `audit.append` would store)."""
+        chain = self._chain
+        prev = chain[-1][5] if chain else audit.GENESIS
+        for seq in range(len(chain) + 1, len(self._entries) + 1):
+            at, event, payload = self._entries[seq - 1]
+            if isinstance(payload, str):
+                text = payload
+            else:
+                body = payload() if callable(payload) else payload
+                text = json.dumps(body, sort_keys=True, default=str)
+            digest = audit.record_hash(prev, seq, at, event, text)
+            chain.append((seq, at, event, text, prev, digest))
+            prev = digest
+        return chain
+
+
+class MemoryKillSwitch(KillSwitch):
+    """The kill switch of a throw-away run: nobody outside can reach it, so its history is a list.
+
+    Same answers as `KillSwitch` (ACTIVE until set; the latest `set` wins), timestamps in simulated time.
+    """
+
+    def __init__(self, clock: Clock) -> None:  # no super().__init__: nothing to create
+        self._clock = clock
+        self._history: list[tuple[TradingState, str, str]] = []
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def status(self) -> tuple[TradingState, str, str | None]:
+        if not self._history:
+            return TradingState.ACTIVE, "", None
+        return self._history[-1]
+
+    def set(self, state: TradingState, reason: str = "") -> None:
+        self._history.append((TradingState(state), reason, self._clock.now().isoformat()))
