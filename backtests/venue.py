@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 BIG = Decimal(10) ** 15
 BPS = Decimal(10_000)
-LOAD_CHUNK = 20_000
 
 
 def permissive_policy() -> RiskPolicy:
@@ -63,20 +62,7 @@ def load_feed(feed: PriceFeed, replay: Replay) -> dict[str, np.ndarray]:
         lows = np.minimum(b.low, np.minimum(opens, b.close))
         interval = timedelta(microseconds=b.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
         secs = (b.times // 1000).astype(np.float64) / 1e6
-        if _bulk_load(feed, b.symbol, interval, secs, opens, highs, lows, b.close, b.volume):
-            continue
-        for lo in range(0, len(b), LOAD_CHUNK):  # chunks keep the temporary Python lists small
-            hi = lo + LOAD_CHUNK
-            rows = zip(
-                secs[lo:hi].tolist(),
-                opens[lo:hi].tolist(),
-                highs[lo:hi].tolist(),
-                lows[lo:hi].tolist(),
-                b.close[lo:hi].tolist(),
-                b.volume[lo:hi].tolist(),
-                strict=True,
-            )
-            feed.add_candles(b.symbol, rows, interval=interval)
+        feed.add_columns(b.symbol, secs, opens, highs, lows, b.close, b.volume, interval=interval)
     for symbol, series in replay.funding.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
             feed.append_funding(symbol, t, v)
@@ -84,45 +70,6 @@ def load_feed(feed: PriceFeed, replay: Replay) -> dict[str, np.ndarray]:
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
             feed.append_mark(symbol, t, v)
     return tradeable
-
-
-def _bulk_load(feed: PriceFeed, symbol: str, interval: timedelta, *cols: np.ndarray) -> bool:
-    """Extend an empty series' lists in one go (checked here, vectorised, as `append` would per bar).
-
-    Uses the feed's internal series; returns False (caller appends bar by bar) if that layout changes.
-    """
-    names = ("times", "opens", "highs", "lows", "closes", "volumes")
-    series = feed._series(symbol.upper(), interval)
-    if any(not isinstance(getattr(series, n, None), list) for n in names) or series.times:
-        return False
-    secs, o, h, lo, c, _ = cols
-    if len(secs) > 1 and not (np.diff(secs) > 0).all():
-        return False
-    if not ((lo > 0) & (lo <= o) & (o <= h) & (lo <= c) & (c <= h)).all():
-        return False
-    closes = c.tolist()
-    opens = o.tolist()
-    for i in (np.flatnonzero(o[1:] == c[:-1]) + 1).tolist():
-        opens[i] = closes[i - 1]  # equal prices share one float object: 24 bytes a bar saved
-    extremes = []
-    for col in (h, lo):
-        values = col.tolist()
-        for i in np.flatnonzero(col == c).tolist():
-            values[i] = closes[i]
-        for i in np.flatnonzero(col == o).tolist():
-            values[i] = opens[i]
-        extremes.append(values)
-    lists = {
-        "times": secs.tolist(),
-        "opens": opens,
-        "highs": extremes[0],
-        "lows": extremes[1],
-        "closes": closes,
-        "volumes": cols[5].tolist(),
-    }
-    for name in names:
-        getattr(series, name).extend(lists[name])
-    return True
 
 
 class _Market:

@@ -65,3 +65,34 @@ def test_mark_series_wins_only_when_at_least_as_recent(clock: SimClock, feed: Pr
     assert feed.mark("BTC") == D(99)  # last price is bar 1's close, known at +2h as well
     clock.set(T0 + 3 * HOUR + timedelta(minutes=1))
     assert feed.mark("BTC") == D("102.5")  # bar 3 opened after the mark: the newer price wins
+
+
+def test_add_columns_is_append_in_bulk(clock: SimClock, feed: PriceFeed) -> None:
+    bulk = PriceFeed(clock, interval=HOUR)
+    t = T0.timestamp()
+    rows = [(t + i * 3600, 100 + i - 0.5, 100 + i + 1, 100 + i - 1, 100 + i, 0.0) for i in range(5)]
+    bulk.add_columns("btc", *(list(col) for col in zip(*rows[:2], strict=True)))
+    bulk.add_columns("BTC", *(list(col) for col in zip(*rows[2:], strict=True)))
+    clock.set(T0 + 10 * HOUR)
+    assert bulk.candles("BTC", 10) == feed.candles("BTC", 10)
+    assert bulk.last("BTC") == feed.last("BTC") == 104.0
+    assert list(bulk.bar_span("BTC", t + 3600, t + 3 * 3600)) == [1, 2]  # bars ending in (1h, 3h]
+
+
+def test_add_columns_checks_like_append(clock: SimClock) -> None:
+    feed = PriceFeed(clock, interval=HOUR)
+    t = T0.timestamp()
+    feed.add_columns("BTC", [t], [100.0], [101.0], [99.0], [100.5], [1.0])
+    with pytest.raises(ValueError, match="not after the previous bar"):
+        feed.add_columns("BTC", [t], [100.0], [101.0], [99.0], [100.5], [1.0])
+    with pytest.raises(ValueError, match="not after the previous bar"):
+        feed.add_columns(
+            "BTC", [t + 7200, t + 3600], [100.0] * 2, [101.0] * 2, [99.0] * 2, [100.5] * 2, [1.0] * 2
+        )
+    with pytest.raises(ValueError, match="inconsistent OHLC"):
+        feed.add_columns(
+            "BTC", [t + 3600, t + 7200], [100.0] * 2, [101.0, 99.5], [99.0] * 2, [100.5] * 2, [1.0] * 2
+        )
+    with pytest.raises(ValueError, match="differ in length"):
+        feed.add_columns("BTC", [t + 3600], [100.0], [101.0], [99.0], [100.5], [])
+    assert len(feed.candles("BTC", 10, now=t + 10 * 3600)) == 1  # nothing from a failed call was added
