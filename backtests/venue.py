@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from langgraph.runtime import Runtime
 
 from agent.context import AgentDeps
+from agent.fastpath import run_nodes  # at import time: langgraph's import cost is not a backtest's
 from agent.risk import RiskGate, RiskPolicy
 from agent.settings import Settings
 from agent.state import AgentState, fresh_tick
@@ -141,6 +143,7 @@ class VenueHandle:
         )
         self.path = replay.path
         self._graph: Any = None
+        self._runtime = Runtime(context=self.deps)  # one per run: the nodes only read its context
         self._pending: list[Fill] = []
 
     def cursor(self, k: int) -> None:
@@ -175,9 +178,7 @@ class VenueHandle:
                     fresh_tick(run_id, requested), context=self.deps
                 )
             else:
-                from agent.fastpath import run_nodes
-
-                state = await run_nodes(self.deps, run_id, requested)
+                state = await run_nodes(self.deps, run_id, requested, self._runtime)
         finally:
             self.deps.strategy = saved
         self._pending.extend(state.get("fills", []))
