@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -232,9 +232,12 @@ class PaperVenue:
     def holdings(self) -> Holdings:
         """Snapshot as of now: the account is stepped to now first (committed), positions are marked."""
         with self._lock:
-            acct, pending, now, ran = self._stepped()
-            if ran:
-                self._commit(acct, pending)
+            now = self.clock.now()
+            last = self._account.last_step
+            if last is None or now > last:  # a step is due (reading it needs no clone otherwise)
+                acct, pending, now, ran = self._stepped()
+                if ran:
+                    self._commit(acct, pending)
             acct = self._account
         ts = now.timestamp()
         marks = current_marks(acct, self.pricer, ts)
@@ -250,14 +253,15 @@ class PaperVenue:
             hf = self.lending.health_factor(acct, now)
         except RejectedError:
             hf = None
-        return Holdings(
+        # model_construct: every value is built here from the account with the declared types
+        return Holdings.model_construct(
             balances=dict(acct.balances),
             positions=positions,
             supplied=dict(acct.supplied),
             borrowed=dict(acct.borrowed),
             health_factor=hf,
             equity_usd=equity,
-            at=now,
+            at=now.astimezone(UTC),  # what the validator would make of it
         )
 
     def view(self, symbols: Sequence[str], lookback: int) -> MarketView:
