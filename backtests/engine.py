@@ -14,6 +14,7 @@ is what makes it fast; `skip_idle=False` runs every bar.
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,10 +118,15 @@ class Replay:
             tmp = tempfile.TemporaryDirectory(prefix="defai-bt-", dir=base)
             workdir = Path(tmp.name)
         venue: VenueHandle | None = None
+        # Objects that exist before the replay (libraries, the loaded data) cannot become garbage during
+        # it; freezing them spares every full collection from walking them (~10% of a busy run).
+        # Collection of what the run itself allocates is unchanged.
+        gc.freeze()
         try:
             venue = open_venue(self, workdir)
             return await self._loop(venue)
         finally:
+            gc.unfreeze()
             if venue is not None:
                 venue.close()
             if tmp is not None:
