@@ -25,6 +25,7 @@ from agent.risk.killswitch import TradingState
 from connectors.domain import Fill, Verdict
 from connectors.protocol import Clock
 
+ZERO = Decimal(0)
 Payload = str | dict[str, Any] | Callable[[], dict[str, Any]]  # str: already the stored JSON text
 
 
@@ -53,9 +54,16 @@ class MemoryLedger(Ledger):
         self._orders_by_day: dict[str, list[str]] = {}
         self._fills: dict[str, Fill] = {}
         self._fills_by_day: dict[str, list[Fill]] = {}
+        self._day_notional: dict[str, Decimal] = {}  # running sums, in the order SQLite would add them
+        self._day_pnl: dict[str, Decimal] = {}
+        self._iso_of: datetime | None = None
+        self._iso = ""
 
     def _now(self) -> str:  # type: ignore[override]
-        return self._clock.now().isoformat()
+        now = self._clock.now()
+        if now is not self._iso_of:  # a simulated clock hands out the same object until it moves
+            self._iso_of, self._iso = now, now.isoformat()
+        return self._iso
 
     def close(self) -> None:
         """Nothing to release."""
@@ -86,6 +94,7 @@ class MemoryLedger(Ledger):
         at = self._now()
         self._orders[client_id] = _Order(at, thread, venue, action, notional_usd, "sent")
         self._orders_by_day.setdefault(at[:10], []).append(client_id)
+        self._day_notional[at[:10]] = self._day_notional.get(at[:10], ZERO) + Decimal(notional_usd)
         payload = {"thread": thread, "client_id": client_id, "venue": venue, "action": action}
         self._entries.append((at, "order", payload))
         return True
@@ -95,19 +104,30 @@ class MemoryLedger(Ledger):
         if fill.client_id in self._fills:
             return False
         self._fills[fill.client_id] = fill
-        self._fills_by_day.setdefault(fill.at.isoformat()[:10], []).append(fill)
-        order = self._orders.get(fill.client_id)
-        if order is not None:
-            order.state = fill.status.value
+        day = fill.at.isoformat()[:10]
+        self._fills_by_day.setdefault(day, []).append(fill)
+        self._day_pnl[day] = self._day_pnl.get(day, ZERO) + fill.realized_pnl
+        self._set_state(fill.client_id, fill.status.value)
         self._entries.append((self._now(), "fill", lambda: fill.model_dump(mode="json")))
         return True
 
     def mark_order(self, client_id: str, state: str, note: str = "") -> None:
-        order = self._orders.get(client_id)
-        if order is not None:
-            order.state = state
+        self._set_state(client_id, state)
         payload = {"client_id": client_id, "state": state, "note": note}
         self._entries.append((self._now(), "order_state", payload))
+
+    def _set_state(self, client_id: str, state: str) -> None:
+        order = self._orders.get(client_id)
+        if order is None:
+            return
+        was_rejected = order.state == "rejected"
+        order.state = state
+        if was_rejected != (state == "rejected"):  # the day's notional changes: re-add it in row order
+            day = order.at[:10]
+            kept = (self._orders[cid] for cid in self._orders_by_day[day])
+            self._day_notional[day] = sum(
+                (Decimal(o.notional_usd) for o in kept if o.state != "rejected"), ZERO
+            )
 
     # ---- reads -------------------------------------------------------------------------------------
     def fill_for(self, client_id: str) -> Fill | None:
@@ -128,10 +148,10 @@ class MemoryLedger(Ledger):
     def day_stats(self, day: datetime) -> DayStats:
         """Notional sent and PnL realised on `day` (UTC), for the per-day and daily-loss limits."""
         prefix = day.astimezone(UTC).date().isoformat()
-        orders = (self._orders[cid] for cid in self._orders_by_day.get(prefix, ()))
-        notional = sum((Decimal(o.notional_usd) for o in orders if o.state != "rejected"), Decimal(0))
-        pnl = sum((f.realized_pnl for f in self._fills_by_day.get(prefix, ())), Decimal(0))
-        return DayStats(notional_usd=notional, realized_pnl_usd=pnl)
+        return DayStats(
+            notional_usd=self._day_notional.get(prefix, ZERO),
+            realized_pnl_usd=self._day_pnl.get(prefix, ZERO),
+        )
 
     def audit_entries(self, limit: int = 50) -> list[dict[str, Any]]:
         chain = self._materialise()
