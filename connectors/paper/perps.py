@@ -308,7 +308,7 @@ class PerpEngine:
 
     def position_view(self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]) -> Position:
         mark = marks.get(pos.market)
-        return Position.model_construct(  # the account's values already have the declared types
+        return Position(
             market=pos.market,
             side=pos.side,
             size=pos.size,

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -253,15 +253,14 @@ class PaperVenue:
             hf = self.lending.health_factor(acct, now)
         except RejectedError:
             hf = None
-        # model_construct: every value is built here from the account with the declared types
-        return Holdings.model_construct(
+        return Holdings(
             balances=dict(acct.balances),
             positions=positions,
             supplied=dict(acct.supplied),
             borrowed=dict(acct.borrowed),
             health_factor=hf,
             equity_usd=equity,
-            at=now.astimezone(UTC),  # what the validator would make of it
+            at=now,
         )
 
     def view(self, symbols: Sequence[str], lookback: int) -> MarketView:
