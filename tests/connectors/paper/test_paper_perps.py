@@ -200,3 +200,32 @@ async def test_size_in_usd_adding_and_flip_refusal(clock: SimClock) -> None:
     strict = build_venue(clock, maintenance_margin_rates={"ETH": D("0.02")})
     with pytest.raises(RejectedError, match="liquidated at once"):  # 1/60 of margin < 2% maintenance
         await strict.quote(OpenPosition(market="ETH", side=Side.LONG, size=D(1), leverage=D(60)))
+
+
+async def test_a_level_touched_exactly_triggers_and_a_catch_up_finds_the_first_touching_bar(
+    clock: SimClock,
+) -> None:
+    """Bars skipped by the float pre-screen must be exactly those that cannot touch a level."""
+    venue = build_venue(clock)
+    await venue.execute(long_btc(stop_loss=D(57_000), take_profit=D(63_000)), client_id="L")
+    t = clock.now()
+    bars = [  # (o, h, l, c): near misses on both sides, then an exact touch of the stop
+        (60_000, 62_999.99, 57_000.01, 60_000),
+        (60_000, 62_999.999999, 57_000.000001, 60_000),
+        (60_000, 60_100, 57_000.0, 59_000),
+        (59_000, 63_500, 56_000, 63_000),  # would hit both, but the position is already closed
+    ]
+    for i, (o, h, lo, c) in enumerate(bars):
+        venue.feed.append("BTC", t + i * HOUR, o, h, lo, c)
+    clock.set(t + len(bars) * HOUR)
+    (fill,) = venue.advance()  # one catch-up step over all four bars
+    assert (fill.kind, fill.price, fill.at) == ("stop_loss", D(57_000), t + 3 * HOUR)
+
+
+async def test_short_take_profit_touched_exactly_by_the_low(clock: SimClock) -> None:
+    venue = build_venue(clock)
+    short = OpenPosition(market="BTC", side=Side.SHORT, size=D("0.1"), leverage=D(3), take_profit=D(58_000))
+    await venue.execute(short, client_id="S")
+    assert step(venue, 60_000, 60_500, 58_000.000001, 59_000) == []
+    (fill,) = step(venue, 59_000, 59_500, 58_000.0, 58_500)
+    assert (fill.kind, fill.price, fill.realized_pnl) == ("take_profit", D(58_000), D(200))
