@@ -1,8 +1,8 @@
-"""The real SQLite ledger and kill switch, tuned for a throw-away backtest: one connection, no fsync.
+"""The real SQLite ledger and kill switch, tuned for a throw-away run: one connection, no fsync.
 
-Same schema, same statements, same audit chain as live; only durability is traded for speed (the
-file is deleted after the run) and timestamps come from the simulated clock, so per-day risk limits
-see simulated days.
+Same schema, same statements, same audit chain as live; only durability is traded for speed, and
+timestamps come from the simulated clock. Backtests now use `backtests.memledger` (no SQLite); these
+remain the reference it is tested against (tests/backtests/test_memledger.py).
 """
 
 from __future__ import annotations
