@@ -53,6 +53,8 @@ class _Ctx:
     day: DayStats
     spent: Decimal
     reducing: bool
+    state: TradingState
+    quote: Quote | None
 
 
 @dataclass
@@ -68,6 +70,19 @@ class RiskGate:
 
     def __init__(self, policy: RiskPolicy) -> None:
         self.policy = policy
+        self._rules: tuple[Callable[[_Check, _Ctx], None], ...] = (
+            self._kill_switch,
+            self._priced,
+            self._allowlists,
+            self._leverage,
+            self._slippage,
+            self._balance,
+            self._per_action,
+            self._per_day,
+            self._position,
+            self._daily_loss,
+            self._health,
+        )
 
     def evaluate(
         self,
@@ -101,21 +116,8 @@ class RiskGate:
     ) -> Verdict:
         check = _Check(p.action, notional_usd(p.action, book, view), [])
         reducing = reduces_risk(p.action, book)
-        ctx = _Ctx(book, view, day, spent, reducing)
-        rules: list[Callable[[_Check, _Ctx], None]] = [
-            self._kill_switch(state),
-            self._priced,
-            self._allowlists,
-            self._leverage,
-            self._slippage(quote),
-            self._balance,
-            self._per_action,
-            self._per_day,
-            self._position,
-            self._daily_loss,
-            self._health,
-        ]
-        for rule in rules:
+        ctx = _Ctx(book, view, day, spent, reducing, state, quote)
+        for rule in self._rules:
             rule(check, ctx)
         fatal = [v for v in check.violations if not v.rule.endswith(":resized")]
         notional = check.notional if check.notional is not None else Decimal(0)
@@ -138,21 +140,13 @@ class RiskGate:
 
     # ---- rules: each appends violations; resizing rules replace check.action -------------------
 
-    @staticmethod
-    def _kill_switch(state: TradingState) -> Callable[[_Check, _Ctx], None]:
-        def rule(c: _Check, x: _Ctx) -> None:
-            if state is TradingState.HALTED:
-                c.violations.append(
-                    Violation(rule="kill_switch", reason="trading is HALTED; nothing executes")
-                )
-            elif state is TradingState.REDUCING and not x.reducing:
-                c.violations.append(
-                    Violation(
-                        rule="kill_switch", reason="trading is REDUCING; only risk-reducing actions pass"
-                    )
-                )
-
-        return rule
+    def _kill_switch(self, c: _Check, x: _Ctx) -> None:
+        if x.state is TradingState.HALTED:
+            c.violations.append(Violation(rule="kill_switch", reason="trading is HALTED; nothing executes"))
+        elif x.state is TradingState.REDUCING and not x.reducing:
+            c.violations.append(
+                Violation(rule="kill_switch", reason="trading is REDUCING; only risk-reducing actions pass")
+            )
 
     def _priced(self, c: _Check, x: _Ctx) -> None:
         if c.notional is None:
@@ -189,30 +183,27 @@ class RiskGate:
                 )
             )
 
-    def _slippage(self, quote: Quote | None) -> Callable[[_Check, _Ctx], None]:
-        def rule(c: _Check, x: _Ctx) -> None:
-            if not isinstance(c.action, Swap):
-                return
-            limit = self.policy.max_slippage_bps
-            asked = c.action.max_slippage_bps
-            if asked is None or asked > limit:
-                c.action = c.action.model_copy(update={"max_slippage_bps": limit})
-                if asked is not None:
-                    c.resized = True
-                    c.violations.append(
-                        Violation(
-                            rule="max_slippage:resized", reason=f"slippage {asked} bps capped to {limit} bps"
-                        )
-                    )
-            if quote is not None and quote.price_impact_bps > limit:
+    def _slippage(self, c: _Check, x: _Ctx) -> None:
+        if not isinstance(c.action, Swap):
+            return
+        limit = self.policy.max_slippage_bps
+        asked = c.action.max_slippage_bps
+        if asked is None or asked > limit:
+            c.action = c.action.model_copy(update={"max_slippage_bps": limit})
+            if asked is not None:
+                c.resized = True
                 c.violations.append(
                     Violation(
-                        rule="max_slippage",
-                        reason=f"price impact {quote.price_impact_bps:.1f} bps exceeds {limit} bps",
+                        rule="max_slippage:resized", reason=f"slippage {asked} bps capped to {limit} bps"
                     )
                 )
-
-        return rule
+        if x.quote is not None and x.quote.price_impact_bps > limit:
+            c.violations.append(
+                Violation(
+                    rule="max_slippage",
+                    reason=f"price impact {x.quote.price_impact_bps:.1f} bps exceeds {limit} bps",
+                )
+            )
 
     def _balance(self, c: _Check, x: _Ctx) -> None:
         a = c.action

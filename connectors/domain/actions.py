@@ -6,7 +6,6 @@ Amounts are in the named asset's own units (never raw integers); perp sizes say 
 from __future__ import annotations
 
 import hashlib
-import json
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -162,6 +161,6 @@ def action_from_dict(data: dict[str, Any]) -> Action:
 
 def client_id_for(scope: str, seq: int, action: Action) -> str:
     """Deterministic client id: same run scope + position + action => same id, so retries dedupe."""
-    canonical = json.dumps(action.model_dump(mode="json", exclude={"reason"}), sort_keys=True)
+    canonical = action.model_dump_json(exclude={"reason"})  # field order is fixed by the class: canonical
     digest = hashlib.sha256(f"{scope}|{seq}|{canonical}".encode()).hexdigest()
     return f"dfa-{digest[:24]}"
