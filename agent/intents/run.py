@@ -14,6 +14,7 @@ from typing import Any
 from agent.context import AgentDeps
 from agent.intents.contract import to_contract
 from agent.intents.models import Intent, YieldGoalIntent
+from agent.intents.native import wrap_native_legs
 from agent.intents.plan_models import Plan, YieldOption
 from agent.intents.planner import plan as make_plan
 from agent.intents.yield_sources import lending_options
@@ -245,6 +246,8 @@ async def run_intent(
     """Plan, ask `confirm(plan)`, then execute through the gate. Clarifications and blocked plans never run."""
     async with open_deps(network, settings) as deps:
         plan = await plan_for(intent, deps, venue, options)
+        if network != "paper":
+            plan = wrap_native_legs(plan)
         if plan.executable:
             plan = await route_and_preview(plan, deps)
         report = RunReport(plan=plan, network=network)

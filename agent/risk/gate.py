@@ -22,10 +22,12 @@ from connectors.domain import (
     Supply,
     Swap,
     Transfer,
+    Unwrap,
     Verdict,
     VerdictStatus,
     Violation,
     Withdraw,
+    Wrap,
 )
 
 
@@ -65,6 +67,18 @@ class _Check:
     resized: bool = False
 
 
+def _after_wrap(book: Holdings, action: Action) -> Holdings:
+    """Wraps change balances 1:1, so a "wrap then swap the WETH" batch is judged on what it will hold."""
+    if not isinstance(action, Wrap | Unwrap) or action.amount == "all":
+        return book
+    src, dst = ("ETH", "WETH") if isinstance(action, Wrap) else ("WETH", "ETH")
+    amount = Decimal(action.amount)
+    balances = dict(book.balances)
+    balances[src] = balances.get(src, Decimal(0)) - amount
+    balances[dst] = balances.get(dst, Decimal(0)) + amount
+    return book.model_copy(update={"balances": balances})
+
+
 class RiskGate:
     """Pure function of (policy, trading state, proposals, holdings, view, day): easy to test, no I/O."""
 
@@ -101,6 +115,7 @@ class RiskGate:
             )
             if verdict.passed:
                 spent += Decimal(verdict.notional_usd)
+                book = _after_wrap(book, verdict.action)
             verdicts.append(verdict)
         return verdicts
 

@@ -129,3 +129,11 @@ async def test_dca_creates_a_bounded_job_in_the_daemon_store(settings: Settings)
 async def test_declined_dca_creates_no_job(settings: Settings) -> None:
     report, _ = await _run("buy 25 USDC of ETH every week, 10 times", settings, confirm=False)
     assert report.job is None and not settings.jobs_path.exists()
+
+
+@pytest.mark.chain
+async def test_devnet_swap_of_native_eth_wraps_first(devnet: object, settings: Settings) -> None:
+    report = await run_intent(parse("swap 1 ETH to USDC"), settings, network="devnet", confirm=lambda p: True)
+    wrap, swap = report.fills
+    assert wrap.kind == "wrap" and wrap.amount_in == Decimal(1)
+    assert swap.asset_in == "WETH" and swap.amount_in == Decimal(1) and swap.amount_out > 0

@@ -206,3 +206,16 @@ def test_holdings_find_a_position_by_its_base_asset():
     pos = Position(market="BTC/USDT:USDT", side=Side.SHORT, size=Decimal(1), entry_price=Decimal(60000))
     assert Holdings(positions=(pos,)).position("BTC") is pos
     assert Holdings(positions=(pos,)).position("ETH") is None
+
+
+def test_a_wrap_earlier_in_the_batch_funds_a_weth_swap_after_it():
+    from connectors.domain import Wrap
+
+    book = Holdings(balances={"ETH": Decimal(3)})
+    gate = RiskGate(RiskPolicy())
+    wrap = Proposal(client_id="w", action=Wrap(amount=Decimal(2)))
+    swap = Proposal(client_id="s", action=Swap(sell="WETH", buy="USDC", amount=Decimal(2)))
+    verdicts = gate.evaluate([wrap, swap], book, VIEW)
+    assert [v.passed for v in verdicts] == [True, True]
+    alone = gate.evaluate([swap], book, VIEW)[0]
+    assert not alone.passed and "balance" in rules(alone)
