@@ -18,29 +18,20 @@ from typing import Any
 from connectors.domain import (
     ACTION_TYPES,
     Action,
-    Borrow,
     Candle,
-    ClosePosition,
     Fill,
     Holdings,
     MarketView,
-    OpenPosition,
     Quote,
-    Repay,
-    Supply,
-    Swap,
-    Transfer,
-    Unwrap,
-    Withdraw,
-    Wrap,
 )
-from connectors.errors import InsufficientFunds, RejectedError, TransientError
+from connectors.errors import RejectedError, TransientError
 from connectors.paper.account import ZERO, Account, fill_from_json, fill_to_json
 from connectors.paper.config import PaperConfig
+from connectors.paper.dispatch import Dispatcher
 from connectors.paper.feed import Bar, PriceFeed
 from connectors.paper.lending import LendingEngine
 from connectors.paper.perps import PerpEngine
-from connectors.paper.pricing import Pricer, plan_swap
+from connectors.paper.pricing import Pricer
 from connectors.paper.steps import current_marks, run_step
 from connectors.paper.store import SqlitePaperStore
 from connectors.protocol import Clock
@@ -69,6 +60,7 @@ class PaperVenue:
         self.pricer = Pricer(feed, self.config)
         self.perps = PerpEngine(name, self.config)
         self.lending = LendingEngine(name, self.config, self.pricer)
+        self._dispatch = Dispatcher(name, self.config, self.pricer, self.lending, self.perps)
         self._store = store
         self._lock = threading.RLock()
         self._apy = {k.upper(): m.supply_apy for k, m in self.config.lending.items()}
@@ -138,7 +130,7 @@ class PaperVenue:
         """
         with self._lock:
             acct, _, now, _ = self._stepped()
-            fill, impact = self._apply(acct, action, "quote", now)
+            fill, impact = self._dispatch.apply(acct, action, "quote", now)
         price = fill.price
         if price is None:
             price = fill.amount_in / fill.amount_out if fill.amount_out and fill.amount_in else Decimal(1)
@@ -164,7 +156,7 @@ class PaperVenue:
             if done is not None:
                 return done
             acct, pending, now, _ = self._stepped()
-            fill, _ = self._apply(acct, action, client_id, now)
+            fill, _ = self._dispatch.apply(acct, action, client_id, now)
             self._commit(acct, [*pending, fill])
             return fill
 
@@ -353,88 +345,3 @@ class PaperVenue:
         self._account = acct
         for fill in fills:
             self._fills[fill.client_id] = fill
-
-    # ---- dispatch -------------------------------------------------------------------------------
-    def _apply(self, acct: Account, action: Action, client_id: str, now: Any) -> tuple[Fill, Decimal]:
-        ts = now.timestamp()
-        if isinstance(action, Swap):
-            sell, buy = action.sell.upper(), action.buy.upper()
-            plan = plan_swap(
-                action,
-                acct.balance(sell),
-                self.pricer.require(sell, ts, self.name),
-                self.pricer.require(buy, ts, self.name),
-                self.config,
-                self.name,
-            )
-            acct.debit(sell, plan.amount_in)
-            acct.credit(buy, plan.amount_out)
-            fill = Fill(
-                client_id=client_id,
-                venue=self.name,
-                kind="swap",
-                asset_in=sell,
-                amount_in=plan.amount_in,
-                asset_out=buy,
-                amount_out=plan.amount_out,
-                price=plan.price,
-                fee=plan.fee,
-                fee_asset=sell,
-                order_id=f"paper:{client_id}",
-                note=f"impact+slippage {plan.cost_bps} bps",
-                at=now,
-            )
-            return fill, plan.cost_bps
-        if isinstance(action, Wrap | Unwrap):
-            src, dst = ("ETH", "WETH") if isinstance(action, Wrap) else ("WETH", "ETH")
-            return self._move(acct, client_id, action.kind, src, dst, action.amount, now), ZERO
-        if isinstance(action, Transfer):
-            fill = self._move(acct, client_id, "transfer", action.asset.upper(), None, action.amount, now)
-            return fill.model_copy(update={"note": f"to {action.to}"}), ZERO
-        if isinstance(action, Supply | Withdraw | Borrow | Repay):
-            self.lending.accrue(acct, now)
-            handler = {
-                Supply: self.lending.supply,
-                Withdraw: self.lending.withdraw,
-                Borrow: self.lending.borrow,
-                Repay: self.lending.repay,
-            }[type(action)]
-            return handler(acct, action, now, client_id), ZERO  # type: ignore[operator]
-        if isinstance(action, OpenPosition):
-            price = self.pricer.require(action.market.upper(), ts, self.name)
-            return self.perps.open(acct, action, price, now, client_id), ZERO
-        if isinstance(action, ClosePosition):
-            price = self.pricer.require(action.market.upper(), ts, self.name)
-            return self.perps.close(acct, action, price, now, client_id), ZERO
-        raise RejectedError(self.name, f"unsupported action {type(action).__name__}")
-
-    def _move(
-        self,
-        acct: Account,
-        client_id: str,
-        kind: str,
-        src: str,
-        dst: str | None,
-        amount: Decimal | str,
-        now: Any,
-    ) -> Fill:
-        have = acct.balance(src)
-        qty = have if amount == "all" else Decimal(amount)
-        if qty <= 0 or qty > have:
-            raise InsufficientFunds(self.name, f"insufficient {src}: need {qty}, have {have}")
-        acct.debit(src, qty)
-        if dst is not None:
-            acct.credit(dst, qty)
-        return Fill(
-            client_id=client_id,
-            venue=self.name,
-            kind=kind,
-            asset_in=src,
-            amount_in=qty,
-            asset_out=dst or "",
-            amount_out=qty if dst else ZERO,
-            price=Decimal(1) if dst else None,
-            order_id=f"paper:{client_id}",
-            note=kind,
-            at=now,
-        )
