@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +55,3 @@ def open_paper_deps(
         strategy=strategy,
         portfolio=settings.portfolio,
     )
-
-
-def utc_hour(year: int, month: int, day: int, hour: int = 0) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=UTC)

@@ -11,8 +11,7 @@ from typing import Any, Literal
 from langgraph.types import Command
 
 from agent.context import AgentDeps
-from agent.nodes.execute import cleared
-from agent.state import AgentState, fresh_tick
+from agent.state import fresh_tick
 from connectors.domain import Action, Fill, Verdict
 
 
@@ -111,7 +110,3 @@ async def execute_actions(
         return await run_tick(graph, deps, thread_id, run_id, actions)
     finally:
         deps.strategy, deps.auto_approve = saved_strategy, saved_auto
-
-
-def executed(state: AgentState) -> list[Verdict]:
-    return cleared(state)
