@@ -28,9 +28,14 @@ from backtests.data import Bars, TimeSeries, align
 from backtests.ledger_fills import FillReader, base_of
 from backtests.trades import Trade, TradeBook, utc
 from backtests.venue import VenueHandle, open_venue
-from connectors.domain import Action, ClosePosition, Holdings, Swap
+from connectors.domain import Action, ClosePosition, Holdings, Side, Swap
+from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
+REPLAY_GC_THRESHOLDS = (50_000, 20, 10)
+"""A replay allocates steadily and keeps what it records (fills, verdicts, trades) until the end, so the
+default young-generation threshold (700) re-walks that growing state thousands of times per run
+(~10% of a busy run). Cycles are still collected, just in bigger batches."""
 ProgressFn = Callable[[int, int], None]
 
 
@@ -122,10 +127,13 @@ class Replay:
         # it; freezing them spares every full collection from walking them (~10% of a busy run).
         # Collection of what the run itself allocates is unchanged.
         gc.freeze()
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*REPLAY_GC_THRESHOLDS)
         try:
             venue = open_venue(self, workdir)
             return await self._loop(venue)
         finally:
+            gc.set_threshold(*thresholds)
             gc.unfreeze()
             if venue is not None:
                 venue.close()
@@ -182,11 +190,11 @@ class Replay:
                 errors.extend(state.get("errors", []))
                 self._observe_funding(reader, state.get("holdings"))
                 fills = venue.drain()
-                holdings = await venue.holdings()
+                held = venue.exposure()
             else:
-                fills, holdings = await venue.step()
+                fills, held = venue.step()
             scan_from = k
-            self._after(reader, fills, holdings, k, segments, venue, triggers)
+            self._after(reader, fills, held, k, segments, venue, triggers)
             if self.progress is not None and k >= next_report:
                 self.progress(k, n)
                 next_report = k + max(n // 200, 1)
@@ -196,24 +204,24 @@ class Replay:
         end = utc(int(master.times[-1]) + interval)
         venue.clock.set(end)
         venue.cursor(n)
-        fills, holdings = await venue.step()
+        fills, held = venue.step()
         if fills:
-            reader.apply(fills, n - 1, _sides(holdings))
-        self._observe_funding(reader, holdings)
-        closing = _close_all(holdings, self.cash_asset)
+            reader.apply(fills, n - 1, _sides(held))
+        self._observe_funding(reader, held)
+        closing = _close_all(held, self.cash_asset)
         if closing:
             state = await venue.tick("bt-end", requested=closing, strategy=False)
             errors.extend(state.get("errors", []))
             self._observe_funding(reader, state.get("holdings"))
         fills = venue.drain()
-        holdings = await venue.holdings()
-        reader.apply(fills, n - 1, _sides(holdings), "end_of_data")
+        held = venue.exposure()
+        reader.apply(fills, n - 1, _sides(held), "end_of_data")
         last_prices = {s: float(c[-1]) for s, c in closes.items()}
         for sym, _pos in list(book.open.items()):  # anything the venue could not close (should not happen)
             errors.append(f"{sym}: position still open at the end; closed in the book at the last close")
             book.close_all({sym: last_prices.get(base_of(sym), 0.0)}, float(self.fill.fee), end, n - 1)
         equity, exposure = _curve(segments, closes, n)
-        final = _equity_of(holdings, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()})
+        final = _equity_of(held, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()})
         equity[-1] = float(final) if final is not None else equity[-1]
         if self.progress is not None:
             self.progress(n, n)
@@ -241,14 +249,14 @@ class Replay:
             scan_from = hit + 1
             venue.clock.set(utc(int(master.times[scan_from])))
             venue.cursor(scan_from)
-            fills, holdings = await venue.step()
-            self._after(reader, fills, holdings, scan_from, segments, venue, triggers)
+            fills, held = venue.step()
+            self._after(reader, fills, held, scan_from, segments, venue, triggers)
 
-    def _observe_funding(self, reader: FillReader, holdings: Holdings | None) -> None:
+    def _observe_funding(self, reader: FillReader, book: Holdings | Exposure | None) -> None:
         """Charge funding settled since the last look to the open trade it belongs to."""
-        if holdings is None:
+        if book is None:
             return
-        for p in holdings.positions:
+        for p in book.positions:
             market = p.market.upper()
             delta = p.funding_paid - self._funding_seen.get(market, Decimal(0))
             if delta:
@@ -259,38 +267,39 @@ class Replay:
         self,
         reader: FillReader,
         fills: list[Any],
-        holdings: Holdings,
+        book: Exposure,
         k: int,
         segments: list[_Segment],
         venue: VenueHandle,
         triggers: list[tuple[str, float, int]],
     ) -> None:
         if not fills:
-            self._observe_funding(reader, holdings)
+            self._observe_funding(reader, book)
         else:
-            reader.apply(fills, k, _sides(holdings))
+            reader.apply(fills, k, _sides(book))
             touched = {f.asset_in.upper() for f in fills} | {f.asset_out.upper() for f in fills}
             for market in touched:
                 self._funding_seen.pop(market, None)
-            self._observe_funding(reader, holdings)
+            self._observe_funding(reader, book)
         prices = venue.prices_now(k)
-        seg = _segment(holdings, prices, k)
+        seg = _segment(book, prices, k)
         if seg.b != segments[-1].b or fills or abs(seg.a - segments[-1].a) > 1e-9:
             if segments[-1].start == k:
                 segments[-1] = seg
             else:
                 segments.append(seg)
-        triggers[:] = _trigger_levels(holdings)
+        triggers[:] = _trigger_levels(book)
 
 
-def _sides(h: Holdings) -> dict[str, int]:
-    return {p.market.upper(): p.side.sign for p in h.positions}
+def _sides(h: Exposure) -> dict[str, int]:
+    return {p.market.upper(): p.sign for p in h.positions}
 
 
-def _close_all(h: Holdings, cash_asset: str) -> list[Action]:
+def _close_all(h: Exposure, cash_asset: str) -> list[Action]:
     """Requested actions that flatten the book: close every perp, sell every non-cash asset."""
     actions: list[Action] = [
-        ClosePosition(market=p.market, side=p.side, reason="end of data") for p in h.positions
+        ClosePosition(market=p.market, side=Side.LONG if p.sign > 0 else Side.SHORT, reason="end of data")
+        for p in h.positions
     ]
     stables = {"USD", "USDT", "USDC", "DAI", cash_asset}
     for asset, amount in h.balances.items():
@@ -299,7 +308,8 @@ def _close_all(h: Holdings, cash_asset: str) -> list[Action]:
     return actions
 
 
-def _equity_of(h: Holdings, prices: dict[str, Decimal]) -> Decimal | None:
+def _equity_of(h: Exposure, prices: dict[str, Decimal]) -> Decimal | None:
+    """Equity at `prices` (symbol -> USD); None when something held has no price there."""
     total = Decimal(0)
     for asset, amount in h.balances.items():
         a = asset.upper()
@@ -308,12 +318,12 @@ def _equity_of(h: Holdings, prices: dict[str, Decimal]) -> Decimal | None:
         elif a in prices:
             total += amount * prices[a]
         else:
-            return h.equity_usd
+            return None
     for p in h.positions:
         px = prices.get(base_of(p.market))
         if px is None:
-            return h.equity_usd
-        total += p.margin + p.side.sign * p.size * (px - p.entry_price)
+            return None
+        total += p.margin + p.sign * p.size * (px - p.entry_price)
     for asset, amount in h.supplied.items():
         total += amount * (Decimal(1) if asset.upper() not in prices else prices[asset.upper()])
     for asset, amount in h.borrowed.items():
@@ -321,7 +331,7 @@ def _equity_of(h: Holdings, prices: dict[str, Decimal]) -> Decimal | None:
     return total
 
 
-def _segment(h: Holdings, prices: dict[str, float], k: int) -> _Segment:
+def _segment(h: Exposure, prices: dict[str, float], k: int) -> _Segment:
     """Linear equity model from a snapshot taken at the tick's prices."""
     b: dict[str, float] = {}
     for asset, amount in h.balances.items():
@@ -331,7 +341,7 @@ def _segment(h: Holdings, prices: dict[str, float], k: int) -> _Segment:
     for p in h.positions:
         s = base_of(p.market)
         if s in prices:
-            b[s] = b.get(s, 0.0) + p.side.sign * float(p.size)
+            b[s] = b.get(s, 0.0) + p.sign * float(p.size)
     for asset, amount in h.supplied.items():
         if asset.upper() in prices:
             b[asset.upper()] = b.get(asset.upper(), 0.0) + float(amount)
@@ -361,12 +371,12 @@ def _curve(segments: list[_Segment], closes: dict[str, np.ndarray], n: int) -> t
     return equity, exposure
 
 
-def _trigger_levels(h: Holdings) -> list[tuple[str, float, int]]:
+def _trigger_levels(h: Exposure) -> list[tuple[str, float, int]]:
     """(symbol, level, direction): direction -1 fires when low <= level, +1 when high >= level."""
     out: list[tuple[str, float, int]] = []
     for p in h.positions:
         s = base_of(p.market)
-        sign = p.side.sign
+        sign = p.sign
         for level, adverse in ((p.liquidation_price, True), (p.stop_loss, True), (p.take_profit, False)):
             if level is None:
                 continue

@@ -22,7 +22,7 @@ from agent.ledger.audit import AuditReport
 from agent.risk import KillSwitch
 from agent.risk.gate import DayStats
 from agent.risk.killswitch import TradingState
-from connectors.domain import Fill, Verdict
+from connectors.domain import Action, Fill, Verdict
 from connectors.protocol import Clock
 
 ZERO = Decimal(0)
@@ -34,7 +34,7 @@ class _Order:
     at: str
     thread: str
     venue: str
-    action: dict[str, Any]
+    action: Action | dict[str, Any]
     notional_usd: str
     state: str
 
@@ -70,8 +70,7 @@ class MemoryLedger(Ledger):
 
     # ---- writes (each appends its audit entry, as the SQLite ledger does in the same transaction) ----
     def audit(self, event: str, payload: dict[str, Any]) -> int:
-        text = json.dumps(payload, sort_keys=True, default=str)  # snapshot now: the caller may reuse it
-        self._entries.append((self._now(), event, text))
+        self._entries.append((self._now(), event, _snapshot(payload)))  # the caller may reuse its dict
         return len(self._entries)
 
     def record_intent(self, thread: str, source: str, body: dict[str, Any]) -> None:
@@ -86,7 +85,7 @@ class MemoryLedger(Ledger):
         self._entries.append((at, "verdict", lambda: {"thread": thread, **verdict.model_dump(mode="json")}))
 
     def record_order(
-        self, thread: str, client_id: str, venue: str, action: dict[str, Any], notional_usd: str
+        self, thread: str, client_id: str, venue: str, action: Action | dict[str, Any], notional_usd: str
     ) -> bool:
         """Mark an order as about to be sent. False when this client id was already recorded."""
         if client_id in self._orders:
@@ -95,7 +94,10 @@ class MemoryLedger(Ledger):
         self._orders[client_id] = _Order(at, thread, venue, action, notional_usd, "sent")
         self._orders_by_day.setdefault(at[:10], []).append(client_id)
         self._day_notional[at[:10]] = self._day_notional.get(at[:10], ZERO) + Decimal(notional_usd)
-        payload = {"thread": thread, "client_id": client_id, "venue": venue, "action": action}
+        if isinstance(action, dict):
+            payload: Payload = {"thread": thread, "client_id": client_id, "venue": venue, "action": action}
+        else:  # a frozen model: serialised when the chain is read
+            payload = _order_payload(thread, client_id, venue, action)
         self._entries.append((at, "order", payload))
         return True
 
@@ -186,6 +188,30 @@ class MemoryLedger(Ledger):
             chain.append((seq, at, event, text, prev, digest))
             prev = digest
         return chain
+
+
+def _order_payload(thread: str, client_id: str, venue: str, action: Action) -> Callable[[], dict[str, Any]]:
+    return lambda: {
+        "thread": thread,
+        "client_id": client_id,
+        "venue": venue,
+        "action": action.model_dump(mode="json"),
+    }
+
+
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def _snapshot(value: Any) -> Any:
+    """A copy that later changes to the caller's containers cannot reach; other leaves become what
+    `json.dumps(..., default=str)` would write for them, so the stored text is the same."""
+    if isinstance(value, _LEAVES):
+        return value
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_snapshot(v) for v in value]
+    return str(value)
 
 
 class MemoryKillSwitch(KillSwitch):

@@ -21,8 +21,9 @@ from agent.risk import RiskGate, RiskPolicy
 from agent.settings import Settings
 from agent.state import AgentState, fresh_tick
 from backtests.memledger import MemoryKillSwitch, MemoryLedger
-from connectors.domain import Action, Fill, Holdings, MarketView
+from connectors.domain import Action, Fill, MarketView
 from connectors.paper import PaperConfig, PaperVenue, PriceFeed
+from connectors.paper.exposure import Exposure
 from connectors.protocol import SimClock
 
 if TYPE_CHECKING:
@@ -155,10 +156,10 @@ class VenueHandle:
             return {s: float(o[k]) for s, o in self.opens.items()}
         return {s: float(c[-1]) for s, c in self.closes.items()}
 
-    async def step(self) -> tuple[list[Fill], Holdings]:
+    def step(self) -> tuple[list[Fill], Exposure]:
         """Venue-only: settle stops, liquidations, funding and interest up to now."""
         fills = self.venue.advance()
-        return fills, self.venue.holdings()
+        return fills, self.venue.exposure()
 
     async def tick(
         self, run_id: str, requested: list[Action] | None = None, strategy: bool = True
@@ -194,8 +195,8 @@ class VenueHandle:
             if closer is not None:
                 closer()
 
-    async def holdings(self) -> Holdings:
-        return self.venue.holdings()
+    def exposure(self) -> Exposure:
+        return self.venue.exposure()
 
 
 def open_venue(replay: Replay, workdir: Path) -> VenueHandle:

@@ -15,7 +15,7 @@ from agent import pg
 from agent.ledger import audit
 from agent.ledger.audit import AuditReport
 from agent.risk.gate import DayStats
-from connectors.domain import Fill, Verdict
+from connectors.domain import Action, Fill, Verdict
 
 if TYPE_CHECKING:
     from agent.settings import Settings
@@ -137,10 +137,15 @@ class Ledger:
             audit.append(db, at, "verdict", {"thread": thread, **body})
 
     def record_order(
-        self, thread: str, client_id: str, venue: str, action: dict[str, Any], notional_usd: str
+        self, thread: str, client_id: str, venue: str, action: Action | dict[str, Any], notional_usd: str
     ) -> bool:
-        """Mark an order as about to be sent. False when this client id was already recorded."""
+        """Mark an order as about to be sent. False when this client id was already recorded.
+
+        `action` is the action itself or its JSON form (`model_dump(mode="json")`).
+        """
         at = self._now()
+        if not isinstance(action, dict):
+            action = action.model_dump(mode="json")
         with self._tx() as db:
             cur = db.execute(
                 "INSERT INTO orders (client_id, at, thread, venue, action, notional_usd, state)"

@@ -39,9 +39,7 @@ async def execute(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
             continue
         try:
             venue = deps.venue_for(action)
-            first_send = deps.ledger.record_order(
-                thread, cid, venue.name, action.model_dump(mode="json"), verdict.notional_usd
-            )
+            first_send = deps.ledger.record_order(thread, cid, venue.name, action, verdict.notional_usd)
             fill = None if first_send else await venue.lookup(cid)
             if fill is None:
                 fill = await venue.execute(action, client_id=cid)

@@ -28,6 +28,7 @@ from connectors.errors import RejectedError, TransientError
 from connectors.paper.account import ZERO, Account, fill_from_json, fill_to_json
 from connectors.paper.config import PaperConfig
 from connectors.paper.dispatch import Dispatcher
+from connectors.paper.exposure import Exposure, exposure_of
 from connectors.paper.feed import Bar, PriceFeed
 from connectors.paper.lending import LendingEngine
 from connectors.paper.perps import PerpEngine
@@ -223,14 +224,7 @@ class PaperVenue:
 
     def holdings(self) -> Holdings:
         """Snapshot as of now: the account is stepped to now first (committed), positions are marked."""
-        with self._lock:
-            now = self.clock.now()
-            last = self._account.last_step
-            if last is None or now > last:  # a step is due (reading it needs no clone otherwise)
-                acct, pending, now, ran = self._stepped()
-                if ran:
-                    self._commit(acct, pending)
-            acct = self._account
+        acct, now = self._current()
         ts = now.timestamp()
         marks = current_marks(acct, self.pricer, ts)
         positions = tuple(self.perps.position_view(acct, p, marks) for p in acct.positions.values())
@@ -254,6 +248,11 @@ class PaperVenue:
             equity_usd=equity,
             at=now,
         )
+
+    def exposure(self) -> Exposure:
+        """Balances, lending and open perps as of now, not marked to market (see `exposure.py`)."""
+        acct, now = self._current()
+        return exposure_of(acct, self.perps, current_marks(acct, self.pricer, now.timestamp()))
 
     def view(self, symbols: Sequence[str], lookback: int) -> MarketView:
         """Synchronous `market_view`; symbols may be assets (WETH) or markets, resolved like prices."""
@@ -317,6 +316,17 @@ class PaperVenue:
             seen = {f.client_id for f in known.fills} if known else set()
             venue._commit(venue._account, [f for f in venue._fills.values() if f.client_id not in seen])
         return venue
+
+    def _current(self) -> tuple[Account, datetime]:
+        """The committed account stepped to now (reading it needs no clone when no step is due)."""
+        with self._lock:
+            now = self.clock.now()
+            last = self._account.last_step
+            if last is None or now > last:
+                acct, pending, now, ran = self._stepped()
+                if ran:
+                    self._commit(acct, pending)
+            return self._account, now
 
     def _stepped(self) -> tuple[Account, list[Fill], datetime, bool]:
         """A clone of the account stepped to now, the step's fills, now, and whether a step ran.
