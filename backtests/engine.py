@@ -32,6 +32,7 @@ from connectors.domain import Action, ClosePosition, Holdings, Side, Swap
 from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
+_STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD"})
 REPLAY_GC_THRESHOLDS = (50_000, 20, 10)
 """A replay allocates steadily and keeps what it records (fills, verdicts, trades) until the end, so the
 default young-generation threshold (700) re-walks that growing state thousands of times per run
@@ -114,6 +115,8 @@ class Replay:
         self.progress = progress
         self.workdir = workdir
         self._funding_seen: dict[str, Decimal] = {}
+        self._highs = {b.symbol: b.high for b in self.bars}
+        self._lows = {b.symbol: b.low for b in self.bars}
 
     async def run(self) -> ReplayResult:
         tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -240,10 +243,8 @@ class Replay:
     ) -> int:
         """Venue-only steps at the close of each bar in [scan_from, k-1) touching a stop/target/liquidation."""
         master = self.bars[0]
-        highs = {b.symbol: b.high for b in self.bars}
-        lows = {b.symbol: b.low for b in self.bars}
         while True:
-            hit = _first_trigger(triggers, highs, lows, scan_from, k)
+            hit = _first_trigger(triggers, self._highs, self._lows, scan_from, k)
             if hit is None or hit + 1 >= k:
                 return scan_from
             scan_from = hit + 1
@@ -313,7 +314,7 @@ def _equity_of(h: Exposure, prices: dict[str, Decimal]) -> Decimal | None:
     total = Decimal(0)
     for asset, amount in h.balances.items():
         a = asset.upper()
-        if a in ("USD", "USDT", "USDC", "DAI", "BUSD"):
+        if a in _STABLES:
             total += amount
         elif a in prices:
             total += amount * prices[a]
@@ -332,25 +333,34 @@ def _equity_of(h: Exposure, prices: dict[str, Decimal]) -> Decimal | None:
 
 
 def _segment(h: Exposure, prices: dict[str, float], k: int) -> _Segment:
-    """Linear equity model from a snapshot taken at the tick's prices."""
+    """Linear equity model (floats: it only draws the curve) from the book at tick k.
+
+    Assets priced by the data go into `b` (quantity per symbol); everything else is constant: stables
+    and unpriced lending at face value, each perp's margin minus `sign x size x entry` (its PnL is
+    `sign x size x (price - entry)`). Unpriced non-stable balances count 0, as in the venue's equity.
+    """
     b: dict[str, float] = {}
+    const = 0.0
     for asset, amount in h.balances.items():
         a = asset.upper()
         if a in prices:
             b[a] = b.get(a, 0.0) + float(amount)
+        elif a in _STABLES:
+            const += float(amount)
     for p in h.positions:
         s = base_of(p.market)
+        const += float(p.margin)
         if s in prices:
-            b[s] = b.get(s, 0.0) + p.sign * float(p.size)
-    for asset, amount in h.supplied.items():
-        if asset.upper() in prices:
-            b[asset.upper()] = b.get(asset.upper(), 0.0) + float(amount)
-    for asset, amount in h.borrowed.items():
-        if asset.upper() in prices:
-            b[asset.upper()] = b.get(asset.upper(), 0.0) - float(amount)
-    eq = _equity_of(h, {s: Decimal(repr(v)) for s, v in prices.items()})
-    total = float(eq) if eq is not None else 0.0
-    const = total - sum(qty * prices[s] for s, qty in b.items())
+            qty = p.sign * float(p.size)
+            b[s] = b.get(s, 0.0) + qty
+            const -= qty * float(p.entry_price)
+    for book, sign in ((h.supplied, 1.0), (h.borrowed, -1.0)):
+        for asset, amount in book.items():
+            a = asset.upper()
+            if a in prices:
+                b[a] = b.get(a, 0.0) + sign * float(amount)
+            else:
+                const += sign * float(amount)
     return _Segment(k, const, {s: q for s, q in b.items() if q != 0.0})
 
 

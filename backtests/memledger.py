@@ -69,20 +69,23 @@ class MemoryLedger(Ledger):
         """Nothing to release."""
 
     # ---- writes (each appends its audit entry, as the SQLite ledger does in the same transaction) ----
+    def _log(self, at: str, event: str, payload: Payload) -> None:
+        self._entries.append((at, event, payload))
+
     def audit(self, event: str, payload: dict[str, Any]) -> int:
-        self._entries.append((self._now(), event, _snapshot(payload)))  # the caller may reuse its dict
+        self._log(self._now(), event, _snapshot(payload))  # the caller may reuse its dict
         return len(self._entries)
 
     def record_intent(self, thread: str, source: str, body: dict[str, Any]) -> None:
         at = self._now()
         text = json.dumps(body, default=str)
         self._intents.append((at, thread, source, json.loads(text)))
-        self._entries.append((at, "intent", lambda: {"thread": thread, "source": source, **json.loads(text)}))
+        self._log(at, "intent", lambda: {"thread": thread, "source": source, **json.loads(text)})
 
     def record_verdict(self, thread: str, verdict: Verdict) -> None:
         at = self._now()
         self._verdicts[(verdict.client_id, at)] = (thread, verdict)
-        self._entries.append((at, "verdict", lambda: {"thread": thread, **verdict.model_dump(mode="json")}))
+        self._log(at, "verdict", lambda: {"thread": thread, **verdict.model_dump(mode="json")})
 
     def record_order(
         self, thread: str, client_id: str, venue: str, action: Action | dict[str, Any], notional_usd: str
@@ -98,7 +101,7 @@ class MemoryLedger(Ledger):
             payload: Payload = {"thread": thread, "client_id": client_id, "venue": venue, "action": action}
         else:  # a frozen model: serialised when the chain is read
             payload = _order_payload(thread, client_id, venue, action)
-        self._entries.append((at, "order", payload))
+        self._log(at, "order", payload)
         return True
 
     def record_fill(self, fill: Fill) -> bool:
@@ -110,13 +113,13 @@ class MemoryLedger(Ledger):
         self._fills_by_day.setdefault(day, []).append(fill)
         self._day_pnl[day] = self._day_pnl.get(day, ZERO) + fill.realized_pnl
         self._set_state(fill.client_id, fill.status.value)
-        self._entries.append((self._now(), "fill", lambda: fill.model_dump(mode="json")))
+        self._log(self._now(), "fill", lambda: fill.model_dump(mode="json"))
         return True
 
     def mark_order(self, client_id: str, state: str, note: str = "") -> None:
         self._set_state(client_id, state)
         payload = {"client_id": client_id, "state": state, "note": note}
-        self._entries.append((self._now(), "order_state", payload))
+        self._log(self._now(), "order_state", payload)
 
     def _set_state(self, client_id: str, state: str) -> None:
         order = self._orders.get(client_id)

@@ -20,7 +20,8 @@ from agent.fastpath import run_nodes  # at import time: langgraph's import cost 
 from agent.risk import RiskGate, RiskPolicy
 from agent.settings import Settings
 from agent.state import AgentState, fresh_tick
-from backtests.memledger import MemoryKillSwitch, MemoryLedger
+from backtests.memledger import MemoryKillSwitch
+from backtests.rolling_ledger import RollingLedger
 from connectors.domain import Action, Fill, MarketView
 from connectors.paper import PaperConfig, PaperVenue, PriceFeed
 from connectors.paper.exposure import Exposure
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from backtests.engine import Replay
 
 BIG = Decimal(10) ** 15
+RECENT_FILLS = 1_000  # the replay drains fills as they happen; the venue only answers recent lookups
 BPS = Decimal(10_000)
 
 
@@ -125,7 +127,9 @@ class VenueHandle:
             collateral_asset=cash_asset,
             stablecoins=stables,
         )
-        self.venue = PaperVenue(self.clock, self.feed, config=config, cash={cash_asset: replay.cash})
+        self.venue = PaperVenue(
+            self.clock, self.feed, config=config, cash={cash_asset: replay.cash}, recent_fills=RECENT_FILLS
+        )
         self.closes = {b.symbol: b.close for b in replay.bars}
         self.k = 0
         lending = {a: s.asof(replay.bars[0].times) for a, s in replay.lending.items()}
@@ -135,7 +139,7 @@ class VenueHandle:
             market=_Market(self.venue, lending, self),
             clock=self.clock,
             settings=settings,
-            ledger=MemoryLedger(workdir / "ledger.sqlite", self.clock),
+            ledger=RollingLedger(workdir / "ledger.sqlite", self.clock),
             gate=RiskGate(settings.risk),
             kill_switch=MemoryKillSwitch(self.clock),
             strategy=replay.strategy,

@@ -48,7 +48,7 @@ class DayStats:
     realized_pnl_usd: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Ctx:
     book: Holdings
     view: MarketView
@@ -59,7 +59,7 @@ class _Ctx:
     quote: Quote | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Check:
     action: Action
     notional: Decimal | None

@@ -53,8 +53,12 @@ class PaperVenue:
         cash: Mapping[str, Decimal] | None = None,
         store: SqlitePaperStore | None = None,
         name: str = "paper",
+        recent_fills: int | None = None,
     ) -> None:
+        """`recent_fills`: keep only that many of the latest fills in memory (`lookup` and `fills` answer
+        for those; a long replay needs no more); None keeps every fill."""
         self.name = name
+        self._recent_fills = recent_fills
         self.clock = clock
         self.feed = feed
         self.config = config or PaperConfig()
@@ -355,3 +359,9 @@ class PaperVenue:
         self._account = acct
         for fill in fills:
             self._fills[fill.client_id] = fill
+        cap = self._recent_fills
+        while cap is not None and len(self._fills) > cap:
+            oldest = next(iter(self._fills))
+            if oldest in acct.unreported:  # not handed out yet: keep it (and everything newer)
+                break
+            del self._fills[oldest]
