@@ -24,7 +24,7 @@ class RollingLedger(MemoryLedger):
         self._day = ""
         self._events = 0
 
-    def _now(self) -> str:
+    def _now(self) -> str:  # type: ignore[override]
         iso = super()._now()
         if iso[:10] != self._day:
             self._roll(iso[:10])
