@@ -26,7 +26,10 @@ from connectors.domain import Action, Fill, Verdict
 from connectors.protocol import Clock
 
 ZERO = Decimal(0)
-Payload = str | dict[str, Any] | Callable[[], dict[str, Any]]  # str: already the stored JSON text
+Builder = Callable[..., dict[str, Any]]
+Payload = (
+    str | dict[str, Any] | tuple[Builder, tuple[Any, ...]]
+)  # str: the stored JSON text; tuple: built on read
 
 
 @dataclass(slots=True)
@@ -69,8 +72,9 @@ class MemoryLedger(Ledger):
         """Nothing to release."""
 
     # ---- writes (each appends its audit entry, as the SQLite ledger does in the same transaction) ----
-    def _log(self, at: str, event: str, payload: Payload) -> None:
-        self._entries.append((at, event, payload))
+    def _log(self, at: str, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
+        """Append an audit entry; with `args`, `payload` builds the body from them when the chain is read."""
+        self._entries.append((at, event, (payload, args) if args else payload))  # type: ignore[arg-type]
 
     def audit(self, event: str, payload: dict[str, Any]) -> int:
         self._log(self._now(), event, _snapshot(payload))  # the caller may reuse its dict
@@ -80,12 +84,12 @@ class MemoryLedger(Ledger):
         at = self._now()
         text = json.dumps(body, default=str)
         self._intents.append((at, thread, source, json.loads(text)))
-        self._log(at, "intent", lambda: {"thread": thread, "source": source, **json.loads(text)})
+        self._log(at, "intent", _intent_payload, thread, source, text)
 
     def record_verdict(self, thread: str, verdict: Verdict) -> None:
         at = self._now()
         self._verdicts[(verdict.client_id, at)] = (thread, verdict)
-        self._log(at, "verdict", lambda: {"thread": thread, **verdict.model_dump(mode="json")})
+        self._log(at, "verdict", _verdict_payload, thread, verdict)
 
     def record_order(
         self, thread: str, client_id: str, venue: str, action: Action | dict[str, Any], notional_usd: str
@@ -97,11 +101,7 @@ class MemoryLedger(Ledger):
         self._orders[client_id] = _Order(at, thread, venue, action, notional_usd, "sent")
         self._orders_by_day.setdefault(at[:10], []).append(client_id)
         self._day_notional[at[:10]] = self._day_notional.get(at[:10], ZERO) + Decimal(notional_usd)
-        if isinstance(action, dict):
-            payload: Payload = {"thread": thread, "client_id": client_id, "venue": venue, "action": action}
-        else:  # a frozen model: serialised when the chain is read
-            payload = _order_payload(thread, client_id, venue, action)
-        self._log(at, "order", payload)
+        self._log(at, "order", _order_payload, thread, client_id, venue, action)
         return True
 
     def record_fill(self, fill: Fill) -> bool:
@@ -109,11 +109,12 @@ class MemoryLedger(Ledger):
         if fill.client_id in self._fills:
             return False
         self._fills[fill.client_id] = fill
-        day = fill.at.isoformat()[:10]
+        now = self._now()
+        day = now[:10] if fill.at is self._iso_of else fill.at.isoformat()[:10]
         self._fills_by_day.setdefault(day, []).append(fill)
         self._day_pnl[day] = self._day_pnl.get(day, ZERO) + fill.realized_pnl
         self._set_state(fill.client_id, fill.status.value)
-        self._log(self._now(), "fill", lambda: fill.model_dump(mode="json"))
+        self._log(now, "fill", _fill_payload, fill)
         return True
 
     def mark_order(self, client_id: str, state: str, note: str = "") -> None:
@@ -185,7 +186,7 @@ class MemoryLedger(Ledger):
             if isinstance(payload, str):
                 text = payload
             else:
-                body = payload() if callable(payload) else payload
+                body = payload[0](*payload[1]) if isinstance(payload, tuple) else payload
                 text = json.dumps(body, sort_keys=True, default=str)
             digest = audit.record_hash(prev, seq, at, event, text)
             chain.append((seq, at, event, text, prev, digest))
@@ -193,13 +194,23 @@ class MemoryLedger(Ledger):
         return chain
 
 
-def _order_payload(thread: str, client_id: str, venue: str, action: Action) -> Callable[[], dict[str, Any]]:
-    return lambda: {
-        "thread": thread,
-        "client_id": client_id,
-        "venue": venue,
-        "action": action.model_dump(mode="json"),
-    }
+def _intent_payload(thread: str, source: str, text: str) -> dict[str, Any]:
+    return {"thread": thread, "source": source, **json.loads(text)}
+
+
+def _verdict_payload(thread: str, verdict: Verdict) -> dict[str, Any]:
+    return {"thread": thread, **verdict.model_dump(mode="json")}
+
+
+def _order_payload(
+    thread: str, client_id: str, venue: str, action: Action | dict[str, Any]
+) -> dict[str, Any]:
+    body = action if isinstance(action, dict) else action.model_dump(mode="json")
+    return {"thread": thread, "client_id": client_id, "venue": venue, "action": body}
+
+
+def _fill_payload(fill: Fill) -> dict[str, Any]:
+    return fill.model_dump(mode="json")
 
 
 _LEAVES = (str, int, float, bool, type(None))

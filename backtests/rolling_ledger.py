@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.ledger.audit import AuditReport
-from backtests.memledger import MemoryLedger, Payload
+from backtests.memledger import Builder, MemoryLedger
 from connectors.protocol import Clock
 
 
@@ -42,8 +42,8 @@ class RollingLedger(MemoryLedger):
         self._verdicts = {key: v for key, v in self._verdicts.items() if key[1][:10] >= day}
         self._intents = [row for row in self._intents if row[0][:10] >= day]
 
-    def _log(self, at: str, event: str, payload: Payload) -> None:
-        self._events += 1
+    def _log(self, at: str, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
+        self._events += 1  # counted, not kept (payload builders are never called)
 
     def audit(self, event: str, payload: dict[str, Any]) -> int:
         self._now()

@@ -40,6 +40,9 @@ class Proposal(BaseModel):
     source: str = "strategy"
 
 
+CENT = Decimal("0.01")
+
+
 @dataclass(frozen=True)
 class DayStats:
     """What already happened today (UTC), from the ledger."""
@@ -150,7 +153,7 @@ class RiskGate:
             violations=tuple(check.violations),
             needs_approval=status is not VerdictStatus.REJECTED
             and notional > self.policy.approval_threshold_usd,
-            notional_usd=str(notional.quantize(Decimal("0.01"))),
+            notional_usd=str(notional.quantize(CENT)),
         )
 
     # ---- rules: each appends violations; resizing rules replace check.action -------------------

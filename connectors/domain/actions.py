@@ -161,6 +161,10 @@ def action_from_dict(data: dict[str, Any]) -> Action:
 
 def client_id_for(scope: str, seq: int, action: Action) -> str:
     """Deterministic client id: same run scope + position + action => same id, so retries dedupe."""
-    canonical = action.model_dump_json(exclude={"reason"})  # field order is fixed by the class: canonical
-    digest = hashlib.sha256(f"{scope}|{seq}|{canonical}".encode()).hexdigest()
+    # field order is fixed by the class, so this JSON is canonical; the reason is prose, not identity
+    canonical = type(action).__pydantic_serializer__.to_json(action, exclude=_NOT_IDENTITY)
+    digest = hashlib.sha256(b"%s|%d|%s" % (scope.encode(), seq, canonical)).hexdigest()
     return f"dfa-{digest[:24]}"
+
+
+_NOT_IDENTITY = {"reason"}

@@ -112,11 +112,16 @@ class Holdings(Frozen):
     def position(self, market: str) -> Position | None:
         """The position in `market`; "BTC" also finds "BTC-PERP" or "BTC/USDT:USDT" (same base asset)."""
         wanted = market.upper()
-        exact = next((p for p in self.positions if p.market.upper() == wanted), None)
-        if exact is not None:
-            return exact
+        for p in self.positions:
+            if p.market.upper() == wanted:
+                return p
+        if not self.positions:
+            return None
         base = market_base(wanted)
-        return next((p for p in self.positions if market_base(p.market) == base), None)
+        for p in self.positions:
+            if market_base(p.market) == base:
+                return p
+        return None
 
     def is_flat(self, market: str) -> bool:
         return self.position(market) is None

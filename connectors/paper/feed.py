@@ -129,6 +129,8 @@ class PriceFeed:
         self.clock = clock
         self.interval = interval
         self._candles: dict[str, _Candles] = {}
+        self.generation = 0
+        """Bumped whenever a new symbol appears (lets callers cache "no such symbol" answers)."""
         self._funding: dict[str, _Points] = {}
         self._marks: dict[str, _Points] = {}
 
@@ -247,6 +249,7 @@ class PriceFeed:
         if series is None:
             step = (interval or self.interval).total_seconds()
             series = self._candles[symbol] = _Candles(step)
+            self.generation += 1
         return series
 
     # ---- reading (all as of now) ---------------------------------------------------------------

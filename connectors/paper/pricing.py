@@ -24,13 +24,18 @@ class Pricer:
         self.config = config
         self._stables = {s.upper() for s in config.stablecoins}
         self._aliases = {k.upper(): v.upper() for k, v in config.aliases.items()}
-        self._resolved: dict[str, str] = {}
+        self._resolved: dict[str, str | None] = {}
+        self._generation = feed.generation
 
     def symbol_for(self, asset: str) -> str | None:
         """Feed symbol pricing `asset` (upper-case), or None (stablecoins without a feed are $1)."""
-        hit = self._resolved.get(asset)
-        if hit is not None:
-            return hit
+        if self._generation != self.feed.generation:  # a new symbol may resolve a former miss
+            self._resolved = {k: v for k, v in self._resolved.items() if v is not None}
+            self._generation = self.feed.generation
+        try:
+            return self._resolved[asset]
+        except KeyError:
+            pass
         names = [asset]
         if asset in self._aliases:
             names.append(self._aliases[asset])
@@ -44,6 +49,7 @@ class Pricer:
                 if self.feed.has(name + suffix):
                     self._resolved[asset] = name + suffix
                     return name + suffix
+        self._resolved[asset] = None
         return None
 
     def usd(self, asset: str, now: float) -> Decimal | None:

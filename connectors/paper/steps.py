@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -105,9 +107,9 @@ def _replay(
     i, n, j = span.start, span.stop, 0
     while pos.market in acct.positions and (i < n or j < len(funding)):
         next_funding = funding[j][0] if j < len(funding) else INF
-        while i < n and lows[i] > down and highs[i] < up and times[i] + step <= next_funding:
-            i += 1  # a quiet bar: no level within its range
-        if i < n and times[i] + step <= next_funding:
+        stop = n if next_funding == INF else _ending_by(times, step, i, n, next_funding)
+        i = _first_reaching(lows, highs, i, stop, down, up)  # skip quiet bars: no level in their range
+        if i < stop:
             bar = feed.bar_at(symbol or "", i)  # i < n: the span is only non-empty with a symbol
             i += 1
             hit = _check_bar(acct, perps, pos, bar, marks, from_epoch(bar.time + step), liq)
@@ -133,6 +135,35 @@ def _replay(
 
 
 INF = float("inf")
+VECTOR_SPAN = 24  # from this many bars on, one numpy pass beats a Python loop over the bars
+
+
+def _ending_by(times: Sequence[float], step: float, i: int, n: int, t: float) -> int:
+    """First index k in [i, n] whose bar ends after `t` (`times[k] + step > t`), else n."""
+    k = bisect_right(times, t - step, i, n)
+    while k > i and times[k - 1] + step > t:  # the subtraction may round: settle on the exact test
+        k -= 1
+    while k < n and times[k] + step <= t:
+        k += 1
+    return k
+
+
+def _first_reaching(
+    lows: Sequence[float], highs: Sequence[float], i: int, n: int, down: float, up: float
+) -> int:
+    """First index in [i, n) whose bar reaches a level (low <= down or high >= up), else n."""
+    if n - i < VECTOR_SPAN:
+        while i < n and lows[i] > down and highs[i] < up:
+            i += 1
+        return i
+    import numpy as np  # only long quiet stretches (a replay) get here
+
+    lo = np.frombuffer(lows, dtype=np.float64, count=n)[i:]  # type: ignore[call-overload]
+    hi = np.frombuffer(highs, dtype=np.float64, count=n)[i:]  # type: ignore[call-overload]
+    hit = np.flatnonzero((lo <= down) | (hi >= up))
+    return i + int(hit[0]) if len(hit) else n
+
+
 SCREEN_EPS = 1e-9  # relative slack: float levels vs the Decimal ones `check_bar` compares exactly
 
 
