@@ -206,13 +206,22 @@ def run_backtest(
     Inside a running event loop (an async server), prefer `await run_backtest_async(...)`; called
     there anyway, the replay runs on a worker thread with its own loop.
     """
-    coro = run_backtest_async(strategy, data, params, **kwargs)
+    out: list[BacktestResult] = []
+
+    async def main() -> None:
+        # the result is handed over outside the task: on leaving, asyncio.run restores the SIGINT handler,
+        # and Python 3.11 then formats the handler (and so the finished task and its result) into a
+        # message; a result holding thousands of trades made that cost tens of milliseconds
+        out.append(await run_backtest_async(strategy, data, params, **kwargs))
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        asyncio.run(main())
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, main()).result()
+    return out[0]
 
 
 def _result(

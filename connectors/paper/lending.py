@@ -132,6 +132,8 @@ class LendingEngine:
 
     def health_factor(self, acct: Account, now: datetime) -> Decimal | None:
         """sum(collateral x liquidation threshold) / debt, in USD; None when there is no debt."""
+        if not acct.borrowed:
+            return None
         debt = self.debt_usd(acct, now)
         if debt <= 0:
             return None
