@@ -110,6 +110,11 @@ def main() -> None:
         "--repeat", type=int, default=1, help="time each engine N times (interleaved), report the best"
     )
     ap.add_argument("--million", action="store_true", help="also run 1M synthetic bars (memory target)")
+    ap.add_argument(
+        "--grid",
+        action="store_true",
+        help="also time several fast/slow pairs: the ratio depends on how often the strategy trades",
+    )
     ap.add_argument("--million-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.million_child:
@@ -119,6 +124,8 @@ def main() -> None:
         sys.exit(f"needs {DATA} (../shared/data)")
     df = pd.read_feather(DATA)
     n = len(df)
+    if a.grid:
+        grid(df, a)
     ref_dt, ref_trades, ref_eq = reference(df, a.fast, a.slow, a.mode == "long_short", a.fee)
     our_dt, res = ours(DATA, a.fast, a.slow, a.mode, a.fee)
     for _ in range(a.repeat - 1):  # a shared box is noisy: the best of N is each engine's own speed
@@ -162,6 +169,33 @@ def main() -> None:
             str(a.fee),
         ]
         subprocess.run(cmd, check=True)
+
+
+GRID = ((10, 30), (20, 50), (50, 200), (100, 400), (200, 800))
+
+
+def grid(df: pd.DataFrame, a: argparse.Namespace) -> None:
+    """Where the time goes: backtesting.py pays per bar, this project per decision that trades."""
+    n = len(df)
+    print(
+        f"{'fast/slow':>10} {'trades':>7} {'bars/trade':>10} {'bt.py bars/s':>13} {'defai bars/s':>13} "
+        f"{'ratio':>6}  same trades"
+    )
+    for fast, slow in GRID:
+        ref_dt, ref_trades, _ = reference(df, fast, slow, a.mode == "long_short", a.fee)
+        our_dt, res = ours(DATA, fast, slow, a.mode, a.fee)
+        for _ in range(a.repeat - 1):
+            ref_dt = min(ref_dt, reference(df, fast, slow, a.mode == "long_short", a.fee)[0])
+            our_dt = min(our_dt, ours(DATA, fast, slow, a.mode, a.fee)[0])
+        same = [t.entry_time.replace(tzinfo=None) for t in res.trades] == [
+            t.to_pydatetime() for t in ref_trades["EntryTime"]
+        ]
+        trades = len(res.trades)
+        print(
+            f"{f'{fast}/{slow}':>10} {trades:>7} {n / max(trades, 1):>10.0f} {n / ref_dt:>13,.0f} "
+            f"{n / our_dt:>13,.0f} {ref_dt / our_dt:>5.2f}x  {same}"
+        )
+    print()
 
 
 def peak_rss_mb() -> float:
