@@ -5,7 +5,10 @@ Prints bars/s for both, the ratio, trade counts and first differing trade (if an
 1M-bar synthetic series for the memory target. Needs ../shared/data and the `backtesting` package.
 
     .venv/bin/python benchmarks/backtest_speed.py [--fast 20 --slow 50 --mode long_short] [--million]
-        [--repeat 5]
+        [--repeat 5] [--grid]
+
+`--grid` first times several fast/slow pairs: backtesting.py pays per bar, this project per decision
+that trades, so the ratio depends on how often the strategy trades.
 """
 
 from __future__ import annotations
