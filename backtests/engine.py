@@ -14,7 +14,6 @@ is what makes it fast; `skip_idle=False` runs every bar.
 
 from __future__ import annotations
 
-import gc
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 
 from backtests.data import Bars, TimeSeries, align
+from backtests.gc_tuning import replay_gc
 from backtests.ledger_fills import FillReader, base_of
 from backtests.trades import Trade, TradeBook, utc
 from backtests.venue import VenueHandle, open_venue
@@ -33,10 +33,6 @@ from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
 _STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD"})
-REPLAY_GC_THRESHOLDS = (50_000, 20, 10)
-"""A replay allocates steadily and keeps what it records (fills, verdicts, trades) until the end, so the
-default young-generation threshold (700) re-walks that growing state thousands of times per run
-(~10% of a busy run). Cycles are still collected, just in bigger batches."""
 ProgressFn = Callable[[int, int], None]
 
 
@@ -126,18 +122,11 @@ class Replay:
             tmp = tempfile.TemporaryDirectory(prefix="defai-bt-", dir=base)
             workdir = Path(tmp.name)
         venue: VenueHandle | None = None
-        # Objects that exist before the replay (libraries, the loaded data) cannot become garbage during
-        # it; freezing them spares every full collection from walking them (~10% of a busy run).
-        # Collection of what the run itself allocates is unchanged.
-        gc.freeze()
-        thresholds = gc.get_threshold()
-        gc.set_threshold(*REPLAY_GC_THRESHOLDS)
         try:
-            venue = open_venue(self, workdir)
-            return await self._loop(venue)
+            with replay_gc():  # see gc_tuning.py
+                venue = open_venue(self, workdir)
+                return await self._loop(venue)
         finally:
-            gc.set_threshold(*thresholds)
-            gc.unfreeze()
             if venue is not None:
                 venue.close()
             if tmp is not None:
