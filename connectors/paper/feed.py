@@ -130,7 +130,7 @@ class PriceFeed:
         self.interval = interval
         self._candles: dict[str, _Candles] = {}
         self.generation = 0
-        """Bumped whenever a new symbol appears (lets callers cache "no such symbol" answers)."""
+        """Bumped when a symbol or a funding series appears (lets callers cache "not found" answers)."""
         self._funding: dict[str, _Points] = {}
         self._marks: dict[str, _Points] = {}
 
@@ -213,9 +213,11 @@ class PriceFeed:
 
     def append_funding(self, symbol: str, time: TimeLike, rate: Decimal | float) -> None:
         """A funding settlement at `time` with `rate` per funding interval (longs pay when positive)."""
-        self._funding.setdefault(symbol.upper(), _Points()).append(
-            to_epoch(time), float(rate), f"{symbol} funding"
-        )
+        key = symbol.upper()
+        if key not in self._funding:
+            self._funding[key] = _Points()
+            self.generation += 1
+        self._funding[key].append(to_epoch(time), float(rate), f"{symbol} funding")
 
     def add_funding(self, symbol: str, points: Iterable[tuple[TimeLike, Decimal | float]]) -> None:
         for t, rate in points:

@@ -26,11 +26,13 @@ class Pricer:
         self._aliases = {k.upper(): v.upper() for k, v in config.aliases.items()}
         self._resolved: dict[str, str | None] = {}
         self._generation = feed.generation
+        self._funding_of: dict[str, str | None] = {}
 
     def symbol_for(self, asset: str) -> str | None:
         """Feed symbol pricing `asset` (upper-case), or None (stablecoins without a feed are $1)."""
-        if self._generation != self.feed.generation:  # a new symbol may resolve a former miss
+        if self._generation != self.feed.generation:  # a new series may resolve a former miss
             self._resolved = {k: v for k, v in self._resolved.items() if v is not None}
+            self._funding_of = {}
             self._generation = self.feed.generation
         try:
             return self._resolved[asset]
@@ -73,9 +75,17 @@ class Pricer:
 
     def funding_symbol(self, market: str) -> str | None:
         """Feed symbol carrying `market`'s funding series (the market itself or its priced symbol)."""
+        symbol = self.symbol_for(market)  # (also drops cached answers when the feed gained a series)
+        try:
+            return self._funding_of[market]
+        except KeyError:
+            found = self._find_funding(market, symbol)
+        self._funding_of[market] = found
+        return found
+
+    def _find_funding(self, market: str, symbol: str | None) -> str | None:
         if self.feed.has_funding(market):
             return market
-        symbol = self.symbol_for(market)
         if symbol is not None and self.feed.has_funding(symbol):
             return symbol
         base = _MARKET_SPLIT.split(market)[0]

@@ -135,7 +135,7 @@ def _replay(
 
 
 INF = float("inf")
-VECTOR_SPAN = 24  # from this many bars on, one numpy pass beats a Python loop over the bars
+VECTOR_SPAN = 64  # from about this many bars on, one numpy pass beats a Python loop over the bars
 
 
 def _ending_by(times: Sequence[float], step: float, i: int, n: int, t: float) -> int:
