@@ -135,6 +135,7 @@ async def run_backtest_async(
     cash: Decimal | float | str = Decimal(10_000),
     fee: Decimal | float | str = Decimal("0.001"),
     slippage_bps: Decimal | float | str = Decimal(0),
+    gas_usd: Decimal | float | str = Decimal(0),
     fill_price: Literal["next_open", "close"] = "next_open",
     start: datetime | None = None,
     end: datetime | None = None,
@@ -152,10 +153,15 @@ async def run_backtest_async(
         ds = DataSet([b.window(start, end) for b in ds.bars], ds.funding, ds.marks, ds.lending)
     ds = DataSet(align(ds.bars), ds.funding, ds.marks, ds.lending)
     fill = FillModel(
-        fill_price=fill_price, fee=_decimal(fee, "fee"), slippage_bps=_decimal(slippage_bps, "slippage_bps")
+        fill_price=fill_price,
+        fee=_decimal(fee, "fee"),
+        slippage_bps=_decimal(slippage_bps, "slippage_bps"),
+        gas_usd=_decimal(gas_usd, "gas_usd"),
     )
     if fill.fee >= 1:
         raise DataError(f"fee is a fraction of notional (0.001 = 0.1%), got {fill.fee}")
+    if fill.gas_usd > 10_000:
+        raise DataError(f"gas_usd is USD per on-chain action (at most 10,000), got {fill.gas_usd}")
     cash_d = _decimal(cash, "cash")
     if cash_d <= 0:
         raise DataError("cash must be positive")
@@ -238,6 +244,7 @@ def _result(
         exposure_bars=raw.exposure_bars,
         fees=raw.fees,
         funding=raw.funding,
+        gas=raw.gas,
     )
     stats["start"] = b.time_at(0).isoformat()
     stats["end"] = b.time_at(len(b) - 1).isoformat()

@@ -43,6 +43,7 @@ class FillModel:
     fill_price: Literal["next_open", "close"] = "next_open"
     fee: Decimal = Decimal("0.001")
     slippage_bps: Decimal = Decimal(0)
+    gas_usd: Decimal = Decimal(0)
 
     def describe(self) -> str:
         when = "at the next bar's open" if self.fill_price == "next_open" else "at the decision bar's close"
@@ -50,9 +51,16 @@ class FillModel:
             f"Orders are decided on a bar's close and fill {when}; fee {self.fee * 100}% of notional "
             f"per fill; slippage {self.slippage_bps} bps against the order; perp funding settles at "
             f"each funding time at the mark; stops, targets and liquidations trigger intrabar on "
-            f"high/low (worst case first); lending interest accrues continuously; no gas is charged (the paper "
-            f"venue does not model it). Positions still open when the data ends are closed at the last bar's "
-            f"close and counted as trades."
+            f"high/low (worst case first); lending interest accrues continuously; {self._gas()}. Positions "
+            f"still open when the data ends are closed at the last bar's close and counted as trades."
+        )
+
+    def _gas(self) -> str:
+        if not self.gas_usd:
+            return "no gas is charged (set gas_usd for on-chain actions)"
+        return (
+            f"gas ${self.gas_usd} per on-chain action (swaps, wraps, transfers, lending), paid from the cash "
+            f"balance (a swap into cash may pay it from its proceeds); perps pay none"
         )
 
 
@@ -66,6 +74,7 @@ class ReplayResult:
     exposure_bars: int
     errors: list[str] = field(default_factory=list)
     ticks: int = 0
+    gas: float = 0.0
 
 
 @dataclass
@@ -218,7 +227,15 @@ class Replay:
         if self.progress is not None:
             self.progress(n, n)
         return ReplayResult(
-            master.times, equity, book.trades, book.fees_paid, book.funding_paid, exposure, errors, len(ticks)
+            master.times,
+            equity,
+            book.trades,
+            book.fees_paid,
+            book.funding_paid,
+            exposure,
+            errors,
+            len(ticks),
+            book.gas_paid,
         )
 
     async def _triggered_steps(

@@ -34,19 +34,26 @@ class FillReader:
 
     def _one(self, f: Fill, bar: int, new_sides: dict[str, int], why: str) -> None:
         kind = f.kind
+        gas = float(f.gas_usd) if f.gas_usd else 0.0
         if kind == "swap":
             sell, buy = f.asset_in.upper(), f.asset_out.upper()
             if buy not in STABLES and sell in STABLES and f.amount_out > 0:
                 net_in = f.amount_in - (f.fee if f.fee_asset.upper() == sell else 0)
                 price = float(net_in / f.amount_out)
                 fee = float(f.fee) if f.fee_asset.upper() == sell else float(f.fee) * price
-                self.book.fill(buy, float(f.amount_out), price, fee, f.at, bar)
+                self.book.fill(buy, float(f.amount_out), price, fee + gas, f.at, bar)
+                self.book.gas_paid += gas  # (in the trade's fees, so in fees_paid too)
             elif sell not in STABLES and buy in STABLES and f.amount_in > 0:
                 fee_base = f.fee if f.fee_asset.upper() == sell else 0
                 price = float(f.amount_out / (f.amount_in - fee_base)) if f.amount_in > fee_base else 0.0
                 fee = float(fee_base) * price if fee_base else float(f.fee)
-                self.book.fill(sell, -float(f.amount_in), price, fee, f.at, bar, why)
+                self.book.fill(sell, -float(f.amount_in), price, fee + gas, f.at, bar, why)
+                self.book.gas_paid += gas
+            elif gas:
+                self.book.pay_gas(gas)
             return
+        if gas:  # wraps, transfers, lending: no trade of their own
+            self.book.pay_gas(gas)
         if (
             kind in ("open_position", "close_position", "liquidation", "stop_loss", "take_profit")
             or f.asset_in.upper().endswith("PERP")

@@ -52,6 +52,7 @@ def compute_stats(
     exposure_bars: int,
     fees: float,
     funding: float,
+    gas: float = 0.0,
 ) -> dict[str, Any]:
     """The headline numbers. Ratios are annualised over 365 days; percentages are in percent."""
     final = float(equity[-1]) if len(equity) else cash
@@ -94,6 +95,7 @@ def compute_stats(
         "worst_trade_pct": min((t.return_pct for t in trades), default=None),
         "exposure_pct": (exposure_bars / n_bars * 100) if n_bars else 0.0,
         "fees_paid": fees,
+        "gas_paid": gas,
         "funding_paid": funding,
         "buy_hold_return_pct": (last_close / first_close - 1.0) * 100 if first_close else None,
     }

@@ -33,6 +33,7 @@ class SweepSpec:
     cash: str = "10000"
     fee: str = "0.001"
     slippage_bps: str = "0"
+    gas_usd: str = "0"
     start: datetime | None = None
     end: datetime | None = None
 
@@ -102,7 +103,13 @@ def run_job(spec: SweepSpec, job: Job) -> dict[str, Any]:
     part = DataSet([b.take(lo, hi) for b in ds.bars], ds.funding, ds.marks, ds.lending)
     try:
         res = run_backtest(
-            spec.strategy, part, params, cash=spec.cash, fee=spec.fee, slippage_bps=spec.slippage_bps
+            spec.strategy,
+            part,
+            params,
+            cash=spec.cash,
+            fee=spec.fee,
+            slippage_bps=spec.slippage_bps,
+            gas_usd=spec.gas_usd,
         )
     except FrameworkError as e:
         return {"params": params, "lo": lo, "hi": hi, "error": str(e)}

@@ -59,6 +59,13 @@ class TradeBook:
     open: dict[str, _Open] = field(default_factory=dict)
     fees_paid: float = 0.0
     funding_paid: float = 0.0
+    gas_paid: float = 0.0
+    """Part of `fees_paid`: network fees of on-chain actions (in USD)."""
+
+    def pay_gas(self, usd: float) -> None:
+        """Gas of an on-chain action that opens or closes no trade (a wrap, a lending move)."""
+        self.gas_paid += usd
+        self.fees_paid += usd
 
     def fill(
         self,

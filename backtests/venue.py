@@ -126,6 +126,7 @@ class VenueHandle:
             perp_slippage_bps=slip,
             collateral_asset=cash_asset,
             stablecoins=stables,
+            gas_usd=replay.fill.gas_usd,
         )
         self.venue = PaperVenue(
             self.clock, self.feed, config=config, cash={cash_asset: replay.cash}, recent_fills=RECENT_FILLS

@@ -75,6 +75,9 @@ def backtest(
     cash_asset: Annotated[str, typer.Option(help="cash / collateral asset")] = "USDT",
     fee: Annotated[str, typer.Option(help="fee per fill as a fraction of notional (0.001 = 0.1%)")] = "0.001",
     slippage_bps: Annotated[str, typer.Option("--slippage-bps", help="slippage per fill, bps")] = "0",
+    gas_usd: Annotated[
+        str, typer.Option("--gas-usd", help="USD of gas per on-chain action (swaps, wraps, lending)")
+    ] = "0",
     fill_at: Annotated[str, typer.Option("--fill-at", help="next_open (default) or close")] = "next_open",
     start: Annotated[str | None, typer.Option("--from", help="first bar time (UTC), e.g. 2024-01-01")] = None,
     end: Annotated[str | None, typer.Option("--to", help="end time (UTC, exclusive)")] = None,
@@ -124,6 +127,7 @@ def backtest(
                 cash=Decimal(cash),
                 fee=fee,
                 slippage_bps=slippage_bps,
+                gas_usd=gas_usd,
                 fill_price=fill_at,  # type: ignore[arg-type]
                 cash_asset=cash_asset,
                 path="graph" if graph else "fast",
@@ -166,6 +170,7 @@ def sweep(
     cash: Annotated[str, typer.Option()] = "10000",
     fee: Annotated[str, typer.Option()] = "0.001",
     slippage_bps: Annotated[str, typer.Option("--slippage-bps")] = "0",
+    gas_usd: Annotated[str, typer.Option("--gas-usd")] = "0",
     start: Annotated[str | None, typer.Option("--from")] = None,
     end: Annotated[str | None, typer.Option("--to")] = None,
     top: Annotated[int, typer.Option(help="rows to show")] = 10,
@@ -188,6 +193,7 @@ def sweep(
             cash=cash,
             fee=fee,
             slippage_bps=slippage_bps,
+            gas_usd=gas_usd,
             start=parse_when(start) if start else None,
             end=parse_when(end) if end else None,
         )

@@ -66,6 +66,8 @@ class Fill(Frozen):
     fee: Decimal = Decimal(0)
     fee_asset: str = ""
     realized_pnl: Decimal = Decimal(0)
+    gas_usd: Decimal = Decimal(0)
+    """Network fee in USD charged by a simulated venue (an on-chain connector reports gas in `fee`, in ETH)."""
     order_id: str | None = None
     tx_hash: str | None = None
     note: str = ""

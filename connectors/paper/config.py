@@ -68,6 +68,13 @@ class PaperConfig(Frozen):
     aliases: dict[str, str] = Field(default_factory=lambda: {"WETH": "ETH", "WBTC": "BTC"})
     lending: dict[str, LendingMarket] = Field(default_factory=default_lending)
     lending_close_factor: Decimal = Field(default=Decimal("0.5"), gt=0, le=1)
+    gas_usd: Decimal = Field(
+        default=Decimal(0),
+        ge=0,
+        le=10_000,
+        description="USD per on-chain action (swap, wrap, transfer, lending), paid in `collateral_asset`; "
+        "perps pay none",
+    )
 
     def mmr(self, market: str) -> Decimal:
         return self.maintenance_margin_rates.get(market.upper(), self.maintenance_margin_rate)

@@ -27,6 +27,9 @@ from connectors.paper.lending import LendingEngine
 from connectors.paper.perps import PerpEngine
 from connectors.paper.pricing import Pricer, plan_swap
 
+ON_CHAIN = (Swap, Wrap, Unwrap, Transfer, Supply, Withdraw, Borrow, Repay)
+"""Actions that are transactions on a chain (perps trade on an exchange and pay no gas)."""
+
 
 @dataclass(frozen=True)
 class Dispatcher:
@@ -39,6 +42,28 @@ class Dispatcher:
     perps: PerpEngine
 
     def apply(self, acct: Account, action: Action, client_id: str, now: Any) -> tuple[Fill, Decimal]:
+        """The fill and its price impact in bps. On-chain actions also pay `config.gas_usd` in the cash
+        asset: from the balance held before the action, else out of what the action itself brings in
+        (a swap into cash); when neither covers it, nothing happens (InsufficientFunds)."""
+        gas = self.config.gas_usd if isinstance(action, ON_CHAIN) else ZERO
+        if not gas:
+            return self._apply(acct, action, client_id, now)
+        cash = self.config.collateral_asset.upper()
+        upfront = acct.balance(cash) >= gas
+        if upfront:
+            acct.debit(cash, gas)
+        fill, impact = self._apply(acct, action, client_id, now)
+        if not upfront:
+            have = acct.balance(cash)
+            if have < gas:  # the venue discards this clone of the account: nothing moved
+                raise InsufficientFunds(
+                    self.name,
+                    f"insufficient {cash} for gas: need {gas} (gas_usd per on-chain action), have {have}",
+                )
+            acct.debit(cash, gas)
+        return fill.model_copy(update={"gas_usd": gas}), impact
+
+    def _apply(self, acct: Account, action: Action, client_id: str, now: Any) -> tuple[Fill, Decimal]:
         ts = now.timestamp()
         if isinstance(action, Swap):
             sell, buy = action.sell.upper(), action.buy.upper()

@@ -174,3 +174,12 @@ def test_public_api_is_curated() -> None:
         "run_backtest_async",
     }
     assert all(hasattr(backtests, name) for name in backtests.__all__)
+
+
+def test_gas_option_reaches_the_stats_and_the_fill_model(walk_csv: Path) -> None:
+    args = ["backtest", "-s", "sma_cross", "-d", str(walk_csv), "-p", "fast=5", "-p", "slow=20"]
+    out = runner.invoke(app, [*args, "--gas-usd", "2", "--json"])
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout[out.stdout.find("{") :])
+    assert got["stats"]["gas_paid"] == 2 * 2 * got["stats"]["trades"]
+    assert "gas $2 per on-chain action" in json.dumps(got)
