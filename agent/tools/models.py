@@ -198,12 +198,26 @@ class BacktestInput(ToolModel):
         default_factory=dict, description="strategy parameters, e.g. {'fast': '10'}"
     )
     cash_usd: Decimal = Field(default=Decimal(10_000), gt=0)
+    fee: Decimal = Field(
+        default=Decimal("0.001"),
+        ge=0,
+        lt=Decimal("0.1"),
+        description="per fill, fraction of notional (0.001 = 0.1%)",
+    )
+    slippage_bps: Decimal = Field(default=Decimal(0), ge=0, le=1000, description="per fill, basis points")
+    gas_usd: Decimal = Field(
+        default=Decimal(0),
+        ge=0,
+        le=10_000,
+        description="USD of gas per on-chain action (swaps, wraps, lending)",
+    )
 
 
 class BacktestResult(ToolModel):
     strategy: str
     stats: dict[str, str | float | int | None]
     report_path: str | None = Field(description="where the full report (HTML/JSON) was written")
+    fill_model: str = Field(default="", description="how orders were filled: timing, fees, slippage, gas")
 
 
 class ScheduleInput(ToolModel):

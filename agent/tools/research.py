@@ -67,6 +67,9 @@ async def run_backtest(ctx: ToolContext, args: BacktestInput) -> BacktestResult:
             files,
             dict(args.params),
             cash=args.cash_usd,
+            fee=args.fee,
+            slippage_bps=args.slippage_bps,
+            gas_usd=args.gas_usd,
             start=parse_when(args.start) if args.start else None,
             end=parse_when(args.end) if args.end else None,
             report=report,
@@ -77,4 +80,9 @@ async def run_backtest(ctx: ToolContext, args: BacktestInput) -> BacktestResult:
         k: v if isinstance(v, int | float | str) or v is None else str(v) for k, v in result.stats.items()
     }
     html = result.reports.get("html")
-    return BacktestResult(strategy=args.strategy, stats=stats, report_path=str(html) if html else None)
+    return BacktestResult(
+        strategy=args.strategy,
+        stats=stats,
+        report_path=str(html) if html else None,
+        fill_model=result.fill_model,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from agent.tools import ToolContext, ToolFailure, call
 
@@ -47,3 +48,21 @@ async def test_backtest_on_real_candles_writes_a_report(tools: ToolContext) -> N
     stats = result.stats  # type: ignore[attr-defined]
     assert stats["start"].startswith("2025-01-01") and stats["end"].startswith("2025-0")
     assert stats["ticks"] > 0 and "return_pct" in stats, stats
+
+
+async def test_costs_are_the_callers_and_the_answer_says_how_it_filled(
+    tools: ToolContext, tmp_path: Path
+) -> None:
+    from tests.backtests.conftest import random_walk
+
+    market = tools.settings.data_dir / "market"
+    market.mkdir()
+    random_walk(300).to_csv(market / "BTC_USDT-1h.csv", index=False)
+    args = {"strategy": "sma_cross", "data": ["BTC_USDT-1h.csv"], "params": {"fast": "5", "slow": "20"}}
+    plain = await call(tools, "run_backtest", args)
+    costly = await call(tools, "run_backtest", {**args, "fee": "0.003", "gas_usd": "2"})
+    assert costly.stats["gas_paid"] == 2 * 2 * costly.stats["trades"] > 0  # type: ignore[attr-defined]
+    assert costly.stats["final_equity"] < plain.stats["final_equity"]  # type: ignore[attr-defined]
+    assert "fee 0.300% of notional" in costly.fill_model and "gas $2" in costly.fill_model  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="fee"):
+        await call(tools, "run_backtest", {**args, "fee": "5"})
