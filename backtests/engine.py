@@ -371,20 +371,16 @@ def _segment(h: Exposure, prices: dict[str, float], k: int) -> _Segment:
 
 
 def _curve(segments: list[_Segment], closes: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, int]:
-    equity = np.empty(n, dtype=np.float64)
-    exposure = 0
-    for j, seg in enumerate(segments):
-        lo = seg.start
-        hi = segments[j + 1].start if j + 1 < len(segments) else n
-        if hi <= lo:
-            continue
-        part = np.full(hi - lo, seg.a)
-        for s, q in seg.b.items():
-            part += q * closes[s][lo:hi]
-        equity[lo:hi] = part
-        if seg.b:
-            exposure += hi - lo
-    return equity, exposure
+    """Equity at every close (each segment's linear model over its bars) and the bars held exposed."""
+    count = len(segments)
+    starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=count)
+    lengths = np.diff(np.append(starts, n))  # segments start at 0, strictly later each: they tile [0, n)
+    equity = np.repeat(np.fromiter((s.a for s in segments), dtype=np.float64, count=count), lengths)
+    for sym in {s for seg in segments for s in seg.b}:
+        qty = np.fromiter((seg.b.get(sym, 0.0) for seg in segments), dtype=np.float64, count=count)
+        equity += np.repeat(qty, lengths) * closes[sym][:n]
+    exposed = np.fromiter((bool(s.b) for s in segments), dtype=bool, count=count)
+    return equity, int(lengths[exposed].sum())
 
 
 def _trigger_levels(h: Exposure) -> list[tuple[str, float, int]]:
