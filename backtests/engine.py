@@ -25,10 +25,11 @@ import numpy as np
 
 from backtests.data import Bars, TimeSeries, align
 from backtests.gc_tuning import replay_gc
-from backtests.ledger_fills import FillReader, base_of
+from backtests.ledger_fills import FillReader
 from backtests.trades import Trade, TradeBook, utc
 from backtests.venue import VenueHandle, open_venue
 from connectors.domain import Action, ClosePosition, Holdings, Side, Swap
+from connectors.domain.market import market_base
 from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
@@ -220,7 +221,7 @@ class Replay:
         last_prices = {s: float(c[-1]) for s, c in closes.items()}
         for sym, _pos in list(book.open.items()):  # anything the venue could not close (should not happen)
             errors.append(f"{sym}: position still open at the end; closed in the book at the last close")
-            book.close_all({sym: last_prices.get(base_of(sym), 0.0)}, float(self.fill.fee), end, n - 1)
+            book.close_all({sym: last_prices.get(market_base(sym), 0.0)}, float(self.fill.fee), end, n - 1)
         equity, exposure = _curve(segments, closes, n)
         final = _equity_of(held, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()})
         equity[-1] = float(final) if final is not None else equity[-1]
@@ -327,7 +328,7 @@ def _equity_of(h: Exposure, prices: dict[str, Decimal]) -> Decimal | None:
         else:
             return None
     for p in h.positions:
-        px = prices.get(base_of(p.market))
+        px = prices.get(market_base(p.market))
         if px is None:
             return None
         total += p.margin + p.sign * p.size * (px - p.entry_price)
@@ -354,7 +355,7 @@ def _segment(h: Exposure, prices: dict[str, float], k: int) -> _Segment:
         elif a in _STABLES:
             const += float(amount)
     for p in h.positions:
-        s = base_of(p.market)
+        s = market_base(p.market)
         const += float(p.margin)
         if s in prices:
             qty = p.sign * float(p.size)
@@ -387,7 +388,7 @@ def _trigger_levels(h: Exposure) -> list[tuple[str, float, int]]:
     """(symbol, level, direction): direction -1 fires when low <= level, +1 when high >= level."""
     out: list[tuple[str, float, int]] = []
     for p in h.positions:
-        s = base_of(p.market)
+        s = market_base(p.market)
         sign = p.sign
         for level, adverse in ((p.liquidation_price, True), (p.stop_loss, True), (p.take_profit, False)):
             if level is None:

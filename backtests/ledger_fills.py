@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from backtests.trades import TradeBook
 from connectors.domain import Fill
 
 STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD", "USDC.E", "FDUSD"})
-_SPLIT = re.compile(r"[-/:_ ]")
-
-
-def base_of(market: str) -> str:
-    """`BTC-PERP`, `BTC/USDT:USDT` -> `BTC`."""
-    return _SPLIT.split(market.upper())[0]
 
 
 class FillReader:

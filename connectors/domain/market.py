@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
@@ -12,6 +13,7 @@ from pydantic import Field
 from connectors.domain.assets import Frozen, Side, UtcDatetime
 
 
+@lru_cache(maxsize=4096)  # a handful of market names, asked on every tick
 def market_base(market: str) -> str:
     """ "ETH-PERP", "BTC/USDT:USDT", "sol_usdt" -> the base asset the market trades ("ETH", "BTC", "SOL")."""
     return re.split(r"[-/:_ ]", market.upper(), maxsplit=1)[0]
