@@ -9,6 +9,7 @@ de-duplicated, as plain numpy arrays (the replay loop never touches pandas per b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,6 +142,33 @@ def read_table(path: Path) -> pd.DataFrame:
     return df
 
 
+CSV_SUFFIXES = (".csv", ".txt", ".gz")
+CSV_CHUNK_ROWS = 250_000
+
+
+def read_frames(path: Path) -> Iterator[pd.DataFrame]:
+    """`read_table` in pieces for CSV (parsed whole, a big CSV holds every row's text at once)."""
+    path = Path(path)
+    if path.suffix.lower() not in CSV_SUFFIXES or not path.is_file():
+        yield read_table(path)
+        return
+    try:
+        head = pd.read_csv(path, nrows=5)
+        skip = 1 if not _time_column(head) and len(head.columns) < 3 else 0  # a banner above the header
+        chunks = pd.read_csv(path, skiprows=skip, chunksize=CSV_CHUNK_ROWS)
+    except Exception as e:
+        raise DataError(f"{path}: cannot read ({type(e).__name__}: {e})") from e
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            return
+        except Exception as e:
+            raise DataError(f"{path}: cannot read ({type(e).__name__}: {e})") from e
+        chunk.columns = [str(c).strip().lower() for c in chunk.columns]
+        yield chunk
+
+
 def _time_column(df: pd.DataFrame) -> str | None:
     lower = {str(c).strip().lower(): c for c in df.columns}
     return next((lower[c] for c in TIME_COLUMNS if c in lower), None)
@@ -178,6 +206,29 @@ def _times_ns(df: pd.DataFrame, source: str) -> np.ndarray:
     return ts.dt.as_unit("ns").astype("int64").to_numpy()
 
 
+def _candle_arrays(df: pd.DataFrame, source: str) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """(open times in ns, [open, high, low, close], volume) of one frame, unchecked."""
+    for name in ("open", "high", "low", "close"):
+        if name not in df.columns:
+            raise DataError(f"{source}: missing column {name!r} (have {', '.join(df.columns)})")
+    vol_col = next((c for c in VOLUME_ALIASES if c in df.columns), None)
+    volume = np.nan_to_num(_column(df, vol_col)) if vol_col else np.zeros(len(df))
+    return _times_ns(df, source), [_column(df, n) for n in ("open", "high", "low", "close")], volume
+
+
+def _column(df: pd.DataFrame, name: str) -> np.ndarray:
+    return np.ascontiguousarray(df[name].to_numpy(dtype=np.float64))
+
+
+def _release_arrow_memory() -> None:
+    """Hand the memory pyarrow kept from reading a file back to the system (its pool holds on to it)."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return
+    pa.default_memory_pool().release_unused()
+
+
 def symbol_from_path(path: Path) -> str:
     """`BTC_USDT-1h.feather` -> `BTC`; `ETH-USD.csv` -> `ETH`; falls back to the file stem."""
     stem = Path(path).name.split(".")[0]
@@ -193,35 +244,43 @@ def load_candles(
 ) -> Bars:
     """Read one candle file; `start`/`end` keep bars with open time in [start, end)."""
     source = str(path)
-    df = read_table(Path(path))
-    for name in ("open", "high", "low", "close"):
-        if name not in df.columns:
-            raise DataError(f"{source}: missing column {name!r} (have {', '.join(df.columns)})")
-    times = _times_ns(df, source)
-    vol_col = next((c for c in VOLUME_ALIASES if c in df.columns), None)
-    ohlc = df[["open", "high", "low", "close"]].to_numpy(dtype=np.float64)
-    volume = df[vol_col].to_numpy(dtype=np.float64) if vol_col else np.zeros(len(df))
-    bad = ~np.isfinite(ohlc).all(axis=1)
+    # a piece at a time, one column at a time (a view of the frame's storage where pandas allows):
+    # a 1M-bar file is ~50 MB of numbers, and every whole-table copy would add as much to the peak
+    parts = [_candle_arrays(df, source) for df in read_frames(Path(path))]
+    _release_arrow_memory()
+    if not parts:
+        raise DataError(f"{source}: no rows")
+    if len(parts) == 1:
+        times, cols, volume = parts[0]
+    else:
+        times = np.concatenate([p[0] for p in parts])
+        cols = [np.concatenate([p[1][i] for p in parts]) for i in range(4)]
+        volume = np.concatenate([p[2] for p in parts])
+    del parts
+    bad = np.zeros(len(times), dtype=bool)
+    for col in cols:
+        bad |= ~np.isfinite(col)
     if bad.any():
         first = int(np.argmax(bad))
         raise DataError(
             f"{source}: {int(bad.sum())} rows with missing/non-numeric prices (first row {first})"
         )
-    if (ohlc <= 0).any():
+    if any((col <= 0).any() for col in cols):
         raise DataError(f"{source}: prices must be positive")
-    order = np.argsort(times, kind="stable")
-    times, ohlc, volume = times[order], ohlc[order], volume[order]
-    keep = np.ones(len(times), dtype=bool)
-    keep[:-1] = times[1:] != times[:-1]  # on duplicate times keep the last row
-    times, ohlc, volume = times[keep], ohlc[keep], volume[keep]
+    if len(times) > 1 and not (times[1:] > times[:-1]).all():  # out of order or repeated: fix (copies)
+        order = np.argsort(times, kind="stable")
+        times, volume, cols = times[order], volume[order], [col[order] for col in cols]
+        keep = np.ones(len(times), dtype=bool)
+        keep[:-1] = times[1:] != times[:-1]  # on duplicate times keep the last row
+        times, volume, cols = times[keep], volume[keep], [col[keep] for col in cols]
     bars = Bars(
         symbol=(symbol or symbol_from_path(Path(path))).upper(),
         times=np.ascontiguousarray(times),
-        open=np.ascontiguousarray(ohlc[:, 0]),
-        high=np.ascontiguousarray(ohlc[:, 1]),
-        low=np.ascontiguousarray(ohlc[:, 2]),
-        close=np.ascontiguousarray(ohlc[:, 3]),
-        volume=np.nan_to_num(volume),
+        open=cols[0],
+        high=cols[1],
+        low=cols[2],
+        close=cols[3],
+        volume=volume,
         source=source,
     )
     bars = bars.window(start, end)

@@ -133,3 +133,25 @@ def test_funding_rate_in_open_with_ms_jitter(tmp_path: Path) -> None:
 def test_symbol_from_path() -> None:
     assert symbol_from_path(Path("BTC_USDT-1h.feather")) == "BTC"
     assert symbol_from_path(Path("eth-usd.csv")) == "ETH"
+
+
+def test_a_csv_read_in_pieces_gives_the_same_bars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import backtests.data as data
+
+    df = _frame(50)
+    df.to_csv(tmp_path / "x.csv", index=False)
+    df.to_feather(tmp_path / "x.feather")
+    whole = load_candles(tmp_path / "x.feather")
+    monkeypatch.setattr(data, "CSV_CHUNK_ROWS", 7)  # 8 pieces, the last one short
+    pieces = load_candles(tmp_path / "x.csv")
+    for name in ("times", "open", "high", "low", "close", "volume"):
+        assert getattr(pieces, name).tolist() == getattr(whole, name).tolist(), name
+    # across piece boundaries: shuffled rows, a duplicate (the last wins), a banner line, a bad row
+    monkeypatch.setattr(data, "CSV_CHUNK_ROWS", 1)
+    test_capitalised_names_index_column_unsorted_and_duplicates(tmp_path)
+    test_banner_line_and_twelve_hour_times(tmp_path)
+    monkeypatch.setattr(data, "CSV_CHUNK_ROWS", 7)
+    df.loc[30, "close"] = None
+    df.to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(DataError, match=r"1 rows with missing/non-numeric prices \(first row 30\)"):
+        load_candles(tmp_path / "bad.csv")
