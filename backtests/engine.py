@@ -24,8 +24,9 @@ from typing import Any, Literal
 import numpy as np
 
 from backtests.data import Bars, TimeSeries, align
+from backtests.equity import Segment, curve, equity_at, segment_of
 from backtests.gc_tuning import replay_gc
-from backtests.ledger_fills import FillReader
+from backtests.ledger_fills import STABLES, FillReader
 from backtests.trades import Trade, TradeBook, utc
 from backtests.venue import VenueHandle, open_venue
 from connectors.domain import Action, ClosePosition, Holdings, Side, Swap
@@ -33,7 +34,6 @@ from connectors.domain.market import market_base
 from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
-_STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD"})
 ProgressFn = Callable[[int, int], None]
 
 
@@ -78,15 +78,6 @@ class ReplayResult:
     gas: float = 0.0
 
 
-@dataclass
-class _Segment:
-    """Equity between ticks is linear in the closes: A + sum(B_s * close_s)."""
-
-    start: int
-    a: float
-    b: dict[str, float]
-
-
 class Replay:
     def __init__(
         self,
@@ -121,6 +112,7 @@ class Replay:
         self.progress = progress
         self.workdir = workdir
         self._funding_seen: dict[str, Decimal] = {}
+        self._stables = STABLES | {self.cash_asset}  # worth their face value in USD
         self._highs = {b.symbol: b.high for b in self.bars}
         self._lows = {b.symbol: b.low for b in self.bars}
 
@@ -173,7 +165,7 @@ class Replay:
         closes = {b.symbol: b.close for b in self.bars}
         book = TradeBook()
         reader = FillReader(book)
-        segments: list[_Segment] = [_Segment(0, float(self.cash), {})]
+        segments: list[Segment] = [Segment(0, float(self.cash), {})]
         decide_at = self._wake_bars(n)
         venue_at = self._venue_ticks(n)
         ticks = np.union1d(decide_at, venue_at).astype(np.int64)
@@ -210,7 +202,7 @@ class Replay:
         if fills:
             reader.apply(fills, n - 1, _sides(held))
         self._observe_funding(reader, held)
-        closing = _close_all(held, self.cash_asset)
+        closing = _close_all(held, self.cash_asset, self._stables)
         if closing:
             state = await venue.tick("bt-end", requested=closing, strategy=False)
             errors.extend(state.get("errors", []))
@@ -222,8 +214,8 @@ class Replay:
         for sym, _pos in list(book.open.items()):  # anything the venue could not close (should not happen)
             errors.append(f"{sym}: position still open at the end; closed in the book at the last close")
             book.close_all({sym: last_prices.get(market_base(sym), 0.0)}, float(self.fill.fee), end, n - 1)
-        equity, exposure = _curve(segments, closes, n)
-        final = _equity_of(held, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()})
+        equity, exposure = curve(segments, closes, n)
+        final = equity_at(held, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()}, self._stables)
         equity[-1] = float(final) if final is not None else equity[-1]
         if self.progress is not None:
             self.progress(n, n)
@@ -243,7 +235,7 @@ class Replay:
         self,
         venue: VenueHandle,
         reader: FillReader,
-        segments: list[_Segment],
+        segments: list[Segment],
         triggers: list[tuple[str, float, int]],
         scan_from: int,
         k: int,
@@ -277,7 +269,7 @@ class Replay:
         fills: list[Any],
         book: Exposure,
         k: int,
-        segments: list[_Segment],
+        segments: list[Segment],
         venue: VenueHandle,
         triggers: list[tuple[str, float, int]],
     ) -> None:
@@ -290,7 +282,7 @@ class Replay:
                 self._funding_seen.pop(market, None)
             self._observe_funding(reader, book)
         prices = venue.prices_now(k)
-        seg = _segment(book, prices, k)
+        seg = segment_of(book, prices, k, self._stables)
         if seg.b != segments[-1].b or fills or abs(seg.a - segments[-1].a) > 1e-9:
             if segments[-1].start == k:
                 segments[-1] = seg
@@ -303,85 +295,16 @@ def _sides(h: Exposure) -> dict[str, int]:
     return {p.market.upper(): p.sign for p in h.positions}
 
 
-def _close_all(h: Exposure, cash_asset: str) -> list[Action]:
+def _close_all(h: Exposure, cash_asset: str, stables: frozenset[str]) -> list[Action]:
     """Requested actions that flatten the book: close every perp, sell every non-cash asset."""
     actions: list[Action] = [
         ClosePosition(market=p.market, side=Side.LONG if p.sign > 0 else Side.SHORT, reason="end of data")
         for p in h.positions
     ]
-    stables = {"USD", "USDT", "USDC", "DAI", cash_asset}
     for asset, amount in h.balances.items():
         if amount > 0 and asset.upper() not in stables:
             actions.append(Swap(sell=asset, buy=cash_asset, amount="all", reason="end of data"))
     return actions
-
-
-def _equity_of(h: Exposure, prices: dict[str, Decimal]) -> Decimal | None:
-    """Equity at `prices` (symbol -> USD); None when something held has no price there."""
-    total = Decimal(0)
-    for asset, amount in h.balances.items():
-        a = asset.upper()
-        if a in _STABLES:
-            total += amount
-        elif a in prices:
-            total += amount * prices[a]
-        else:
-            return None
-    for p in h.positions:
-        px = prices.get(market_base(p.market))
-        if px is None:
-            return None
-        total += p.margin + p.sign * p.size * (px - p.entry_price)
-    for asset, amount in h.supplied.items():
-        total += amount * (Decimal(1) if asset.upper() not in prices else prices[asset.upper()])
-    for asset, amount in h.borrowed.items():
-        total -= amount * (Decimal(1) if asset.upper() not in prices else prices[asset.upper()])
-    return total
-
-
-def _segment(h: Exposure, prices: dict[str, float], k: int) -> _Segment:
-    """Linear equity model (floats: it only draws the curve) from the book at tick k.
-
-    Assets priced by the data go into `b` (quantity per symbol); everything else is constant: stables
-    and unpriced lending at face value, each perp's margin minus `sign x size x entry` (its PnL is
-    `sign x size x (price - entry)`). Unpriced non-stable balances count 0, as in the venue's equity.
-    """
-    b: dict[str, float] = {}
-    const = 0.0
-    for asset, amount in h.balances.items():
-        a = asset.upper()
-        if a in prices:
-            b[a] = b.get(a, 0.0) + float(amount)
-        elif a in _STABLES:
-            const += float(amount)
-    for p in h.positions:
-        s = market_base(p.market)
-        const += float(p.margin)
-        if s in prices:
-            qty = p.sign * float(p.size)
-            b[s] = b.get(s, 0.0) + qty
-            const -= qty * float(p.entry_price)
-    for book, sign in ((h.supplied, 1.0), (h.borrowed, -1.0)):
-        for asset, amount in book.items():
-            a = asset.upper()
-            if a in prices:
-                b[a] = b.get(a, 0.0) + sign * float(amount)
-            else:
-                const += sign * float(amount)
-    return _Segment(k, const, {s: q for s, q in b.items() if q != 0.0})
-
-
-def _curve(segments: list[_Segment], closes: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, int]:
-    """Equity at every close (each segment's linear model over its bars) and the bars held exposed."""
-    count = len(segments)
-    starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=count)
-    lengths = np.diff(np.append(starts, n))  # segments start at 0, strictly later each: they tile [0, n)
-    equity = np.repeat(np.fromiter((s.a for s in segments), dtype=np.float64, count=count), lengths)
-    for sym in {s for seg in segments for s in seg.b}:
-        qty = np.fromiter((seg.b.get(sym, 0.0) for seg in segments), dtype=np.float64, count=count)
-        equity += np.repeat(qty, lengths) * closes[sym][:n]
-    exposed = np.fromiter((bool(s.b) for s in segments), dtype=bool, count=count)
-    return equity, int(lengths[exposed].sum())
 
 
 def _trigger_levels(h: Exposure) -> list[tuple[str, float, int]]:
