@@ -34,14 +34,12 @@ class FillReader:
                 net_in = f.amount_in - (f.fee if f.fee_asset.upper() == sell else 0)
                 price = float(net_in / f.amount_out)
                 fee = float(f.fee) if f.fee_asset.upper() == sell else float(f.fee) * price
-                self.book.fill(buy, float(f.amount_out), price, fee + gas, f.at, bar)
-                self.book.gas_paid += gas  # (in the trade's fees, so in fees_paid too)
+                self.book.fill(buy, float(f.amount_out), price, fee, f.at, bar, gas=gas)
             elif sell not in STABLES and buy in STABLES and f.amount_in > 0:
                 fee_base = f.fee if f.fee_asset.upper() == sell else 0
                 price = float(f.amount_out / (f.amount_in - fee_base)) if f.amount_in > fee_base else 0.0
                 fee = float(fee_base) * price if fee_base else float(f.fee)
-                self.book.fill(sell, -float(f.amount_in), price, fee + gas, f.at, bar, why)
-                self.book.gas_paid += gas
+                self.book.fill(sell, -float(f.amount_in), price, fee, f.at, bar, why, gas)
             elif gas:
                 self.book.pay_gas(gas)
             return

@@ -76,8 +76,14 @@ class TradeBook:
         when: datetime,
         bar: int,
         closed_by: str = "strategy",
+        gas: float = 0.0,
     ) -> None:
-        """Apply a signed size change at `price`; `fee` is in USD and split pro rata on reversals."""
+        """Apply a signed size change at `price`; `fee` is in USD and split pro rata on reversals.
+
+        `gas` (USD, on-chain fills) is paid like the fee: it counts in the trade's fees and `fees_paid`.
+        """
+        self.gas_paid += gas
+        fee += gas
         self.fees_paid += fee
         if abs(delta) <= EPS:
             pos = self.open.get(symbol)
