@@ -27,9 +27,8 @@ from connectors.protocol import Clock
 
 ZERO = Decimal(0)
 Builder = Callable[..., dict[str, Any]]
-Payload = (
-    str | dict[str, Any] | tuple[Builder, tuple[Any, ...]]
-)  # str: the stored JSON text; tuple: built on read
+Payload = str | dict[str, Any] | tuple[Builder, tuple[Any, ...]]
+"""An audit entry's body: the stored JSON text, a dict, or (builder, args) built when the chain is read."""
 
 
 @dataclass(slots=True)
@@ -66,7 +65,11 @@ class MemoryLedger(Ledger):
         now = self._clock.now()
         if now is not self._iso_of:  # a simulated clock hands out the same object until it moves
             self._iso_of, self._iso = now, now.isoformat()
+            self._moved(self._iso)
         return self._iso
+
+    def _moved(self, iso: str) -> None:
+        """The clock moved to `iso` (subclasses that keep only recent rows prune here)."""
 
     def close(self) -> None:
         """Nothing to release."""

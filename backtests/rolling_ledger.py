@@ -20,17 +20,13 @@ from connectors.protocol import Clock
 
 class RollingLedger(MemoryLedger):
     def __init__(self, path: Path, clock: Clock) -> None:
-        super().__init__(path, clock)
         self._day = "-"  # no ISO date starts with it: the first write rolls into its day
         self._events = 0
+        super().__init__(path, clock)
 
-    def _now(self) -> str:  # type: ignore[override]
-        now = self._clock.now()
-        if now is not self._iso_of:  # the simulated clock moved: maybe into a new day
-            self._iso_of, self._iso = now, now.isoformat()
-            if not self._iso.startswith(self._day):
-                self._roll(self._iso[:10])
-        return self._iso
+    def _moved(self, iso: str) -> None:
+        if not iso.startswith(self._day):
+            self._roll(iso[:10])
 
     def _roll(self, day: str) -> None:
         """A new UTC day: forget earlier days' rows (their totals stay in the per-day sums)."""
