@@ -126,24 +126,36 @@ def read_table(path: Path) -> pd.DataFrame:
             df = pd.read_feather(path)
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(path)
-        elif suffix in (".csv", ".txt", ".gz"):
-            df = pd.read_csv(path)
-            if not _time_column(df) and len(df.columns) < 3:
-                df = pd.read_csv(path, skiprows=1)  # a banner line above the header
+        elif suffix in CSV_SUFFIXES:
+            df = pd.read_csv(path, skiprows=_banner_rows(path))
         else:
             raise DataError(f"{path}: unknown data format {suffix!r} (use .csv, .parquet or .feather)")
     except DataError:
         raise
     except Exception as e:
-        raise DataError(f"{path}: cannot read ({type(e).__name__}: {e})") from e
+        raise _unreadable(path, e) from e
     if df.index.name and df.index.name.lower() in TIME_COLUMNS:
         df = df.reset_index()
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    return df
+    return _lower_columns(df)
 
 
 CSV_SUFFIXES = (".csv", ".txt", ".gz")
 CSV_CHUNK_ROWS = 250_000
+
+
+def _banner_rows(path: Path) -> int:
+    """1 when a banner line sits above the CSV header (the first line has no time column), else 0."""
+    head = pd.read_csv(path, nrows=5)
+    return 1 if not _time_column(head) and len(head.columns) < 3 else 0
+
+
+def _unreadable(path: Path, e: Exception) -> DataError:
+    return DataError(f"{path}: cannot read ({type(e).__name__}: {e})")
+
+
+def _lower_columns(df: pd.DataFrame) -> pd.DataFrame:
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    return df
 
 
 def read_frames(path: Path) -> Iterator[pd.DataFrame]:
@@ -153,20 +165,17 @@ def read_frames(path: Path) -> Iterator[pd.DataFrame]:
         yield read_table(path)
         return
     try:
-        head = pd.read_csv(path, nrows=5)
-        skip = 1 if not _time_column(head) and len(head.columns) < 3 else 0  # a banner above the header
-        chunks = pd.read_csv(path, skiprows=skip, chunksize=CSV_CHUNK_ROWS)
+        chunks = pd.read_csv(path, skiprows=_banner_rows(path), chunksize=CSV_CHUNK_ROWS)
     except Exception as e:
-        raise DataError(f"{path}: cannot read ({type(e).__name__}: {e})") from e
+        raise _unreadable(path, e) from e
     while True:
         try:
             chunk = next(chunks)
         except StopIteration:
             return
         except Exception as e:
-            raise DataError(f"{path}: cannot read ({type(e).__name__}: {e})") from e
-        chunk.columns = [str(c).strip().lower() for c in chunk.columns]
-        yield chunk
+            raise _unreadable(path, e) from e
+        yield _lower_columns(chunk)
 
 
 def _time_column(df: pd.DataFrame) -> str | None:
