@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
-from typing import Any
 
-from connectors.domain import Action, Fill, Holdings, Quote
+from connectors.domain import Action, Fill
 from connectors.protocol import Connector
+from connectors.wrapper import ConnectorWrapper
 
 ENV = "DEFAI_DAEMON_FAULT"
 _POINTS = ("kill_after_send", "kill_before_send")
@@ -27,21 +27,14 @@ def parse_fault(text: str | None) -> tuple[str, int] | None:
     return point, int(count or 1)
 
 
-class CrashingVenue:
+class CrashingVenue(ConnectorWrapper):
     """Wraps a venue; delegates everything, and kills the process at the configured send."""
 
     def __init__(self, inner: Connector, point: str, nth: int, counter: list[int]) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._point = point
         self._nth = nth
         self._counter = counter
-        self.name = inner.name
-
-    def supports(self, action: Action) -> bool:
-        return self._inner.supports(action)
-
-    async def quote(self, action: Action) -> Quote:
-        return await self._inner.quote(action)
 
     async def execute(self, action: Action, *, client_id: str) -> Fill:
         self._counter[0] += 1
@@ -52,15 +45,6 @@ class CrashingVenue:
         if hit and self._point == "kill_after_send":
             os.kill(os.getpid(), signal.SIGKILL)
         return fill
-
-    async def lookup(self, client_id: str) -> Fill | None:
-        return await self._inner.lookup(client_id)
-
-    async def snapshot(self) -> Holdings:
-        return await self._inner.snapshot()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
 
 def with_faults(venues: dict[str, Connector], env: dict[str, str] | None = None) -> dict[str, Connector]:

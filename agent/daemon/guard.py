@@ -7,27 +7,19 @@ the wrapper only answers for orders the venue already has (reconciliation by cli
 
 from __future__ import annotations
 
-from typing import Any
-
 from agent.risk import KillSwitch, TradingState
-from connectors.domain import Action, Fill, Holdings, Quote
+from connectors.domain import Action, Fill
 from connectors.errors import RejectedError
 from connectors.protocol import Connector
+from connectors.wrapper import ConnectorWrapper
 
 
-class HaltGuard:
+class HaltGuard(ConnectorWrapper):
     """Delegates to `inner`; `execute` of an order the venue does not know is refused while HALTED."""
 
     def __init__(self, inner: Connector, kill_switch: KillSwitch) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._switch = kill_switch
-        self.name = inner.name
-
-    def supports(self, action: Action) -> bool:
-        return self._inner.supports(action)
-
-    async def quote(self, action: Action) -> Quote:
-        return await self._inner.quote(action)
 
     async def execute(self, action: Action, *, client_id: str) -> Fill:
         if self._switch.state is TradingState.HALTED:
@@ -36,15 +28,6 @@ class HaltGuard:
                 return known
             raise RejectedError(self.name, f"trading is HALTED; {action.describe()} was not sent")
         return await self._inner.execute(action, client_id=client_id)
-
-    async def lookup(self, client_id: str) -> Fill | None:
-        return await self._inner.lookup(client_id)
-
-    async def snapshot(self) -> Holdings:
-        return await self._inner.snapshot()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
 
 def guarded(venues: dict[str, Connector], kill_switch: KillSwitch) -> dict[str, Connector]:
