@@ -6,7 +6,8 @@ persisted atomically per fill by `SqlitePaperStore`.
 """
 
 from connectors.paper.config import LendingMarket, PaperConfig, default_lending
-from connectors.paper.feed import Bar, PriceFeed
+from connectors.paper.feed import PriceFeed
+from connectors.paper.series import Bar
 from connectors.paper.store import SqlitePaperStore, StoredVenue
 from connectors.paper.venue import PaperVenue
 

@@ -6,118 +6,25 @@ The current price is the close of the latest complete bar, or the open of a bar 
 but not finished (an open is known the moment the bar opens). Funding points `(time, rate)` are
 settlements at `time` (rate per funding interval); mark points `(time, price)` are known at `time`.
 
-Storage is compact float arrays (`array('d')`: epoch seconds, prices; 8 bytes a value, nothing for the
+Storage is compact float arrays (`series.py`: epoch seconds, prices; 8 bytes a value, nothing for the
 garbage collector to walk) searched with `bisect`, so a backtester can `append` one bar per step, or
 `add_columns` a whole history at once, and read prices ~100k times without pandas in the loop.
 """
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from connectors.domain import Candle, MarketView
+from connectors.paper.series import Bar, CandleColumns, Points, TimeLike, dec, from_epoch, to_epoch
 from connectors.protocol import Clock
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
-
-TimeLike = datetime | float | int
-
-
-class Bar(NamedTuple):
-    """One bar in feed units: `time` is the open time in epoch seconds, prices are floats."""
-
-    time: float
-    open: float
-    high: float
-    low: float
-    close: float
-
-
-def to_epoch(when: TimeLike) -> float:
-    """Datetime (must be tz-aware) or epoch seconds -> epoch seconds."""
-    if isinstance(when, datetime):
-        if when.tzinfo is None:
-            raise ValueError(f"naive datetime {when}: feed times must be timezone-aware (UTC)")
-        return when.timestamp()
-    return float(when)
-
-
-def from_epoch(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-def dec(value: float) -> Decimal:
-    """Float price -> Decimal via its shortest repr (60000.1 -> Decimal('60000.1'))."""
-    return Decimal(repr(value))
-
-
-def _floats() -> array[float]:
-    return array("d")
-
-
-@dataclass(slots=True)
-class _Candles:
-    interval: float
-    times: array[float] = field(default_factory=_floats)
-    opens: array[float] = field(default_factory=_floats)
-    highs: array[float] = field(default_factory=_floats)
-    lows: array[float] = field(default_factory=_floats)
-    closes: array[float] = field(default_factory=_floats)
-    volumes: array[float] = field(default_factory=_floats)
-
-    def append(self, t: float, o: float, h: float, lo: float, c: float, v: float, symbol: str) -> None:
-        if self.times and t <= self.times[-1]:
-            raise ValueError(
-                f"{symbol}: bar at {from_epoch(t)} is not after the last bar "
-                f"({from_epoch(self.times[-1])}); bars must be appended in time order"
-            )
-        if not (lo <= o <= h and lo <= c <= h) or lo <= 0:
-            raise ValueError(
-                f"{symbol}: bar at {from_epoch(t)} has inconsistent OHLC (o={o} h={h} l={lo} c={c})"
-            )
-        self.times.append(t)
-        self.opens.append(o)
-        self.highs.append(h)
-        self.lows.append(lo)
-        self.closes.append(c)
-        self.volumes.append(v)
-
-    def completed(self, now: float) -> int:
-        """Number of bars complete at `now` (they are a prefix of the lists)."""
-        idx = bisect_right(self.times, now)
-        if idx and self.times[idx - 1] + self.interval > now:
-            idx -= 1
-        return idx
-
-    def bar(self, i: int) -> Bar:
-        return Bar(self.times[i], self.opens[i], self.highs[i], self.lows[i], self.closes[i])
-
-
-@dataclass(slots=True)
-class _Points:
-    times: list[float] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-
-    def append(self, t: float, v: float, what: str) -> None:
-        if self.times and t <= self.times[-1]:
-            raise ValueError(f"{what} point at {from_epoch(t)} is not after the last one")
-        self.times.append(t)
-        self.values.append(v)
-
-    def at(self, now: float) -> tuple[float, float] | None:
-        idx = bisect_right(self.times, now)
-        return (self.times[idx - 1], self.values[idx - 1]) if idx else None
-
-    def between(self, after: float, upto: float) -> list[tuple[float, float]]:
-        lo, hi = bisect_right(self.times, after), bisect_right(self.times, upto)
-        return list(zip(self.times[lo:hi], self.values[lo:hi], strict=True))
 
 
 class PriceFeed:
@@ -128,11 +35,11 @@ class PriceFeed:
             raise ValueError("bar interval must be positive")
         self.clock = clock
         self.interval = interval
-        self._candles: dict[str, _Candles] = {}
+        self._candles: dict[str, CandleColumns] = {}
         self.generation = 0
         """Bumped when a symbol or a funding series appears (lets callers cache "not found" answers)."""
-        self._funding: dict[str, _Points] = {}
-        self._marks: dict[str, _Points] = {}
+        self._funding: dict[str, Points] = {}
+        self._marks: dict[str, Points] = {}
 
     # ---- feeding -------------------------------------------------------------------------------
     def append(
@@ -215,7 +122,7 @@ class PriceFeed:
         """A funding settlement at `time` with `rate` per funding interval (longs pay when positive)."""
         key = symbol.upper()
         if key not in self._funding:
-            self._funding[key] = _Points()
+            self._funding[key] = Points()
             self.generation += 1
         self._funding[key].append(to_epoch(time), float(rate), f"{symbol} funding")
 
@@ -238,7 +145,7 @@ class PriceFeed:
             t += every
 
     def append_mark(self, symbol: str, time: TimeLike, price: Decimal | float) -> None:
-        self._marks.setdefault(symbol.upper(), _Points()).append(
+        self._marks.setdefault(symbol.upper(), Points()).append(
             to_epoch(time), float(price), f"{symbol} mark"
         )
 
@@ -246,11 +153,11 @@ class PriceFeed:
         for t, price in points:
             self.append_mark(symbol, t, price)
 
-    def _series(self, symbol: str, interval: timedelta | None) -> _Candles:
+    def _series(self, symbol: str, interval: timedelta | None) -> CandleColumns:
         series = self._candles.get(symbol)
         if series is None:
             step = (interval or self.interval).total_seconds()
-            series = self._candles[symbol] = _Candles(step)
+            series = self._candles[symbol] = CandleColumns(step)
             self.generation += 1
         return series
 

@@ -11,10 +11,11 @@ from connectors.domain import Fill
 from connectors.errors import RejectedError
 from connectors.paper.account import Account, PerpState
 from connectors.paper.config import BPS
-from connectors.paper.feed import Bar, PriceFeed, dec, from_epoch
+from connectors.paper.feed import PriceFeed
 from connectors.paper.lending import LendingEngine
 from connectors.paper.perps import ONE, PerpEngine
 from connectors.paper.pricing import Pricer
+from connectors.paper.series import Bar, dec, from_epoch
 
 
 def current_marks(acct: Account, pricer: Pricer, ts: float) -> dict[str, Decimal]:

@@ -29,10 +29,11 @@ from connectors.paper.account import ZERO, Account, fill_from_json, fill_to_json
 from connectors.paper.config import PaperConfig
 from connectors.paper.dispatch import Dispatcher
 from connectors.paper.exposure import Exposure, exposure_of
-from connectors.paper.feed import Bar, PriceFeed
+from connectors.paper.feed import PriceFeed
 from connectors.paper.lending import LendingEngine
 from connectors.paper.perps import PerpEngine
 from connectors.paper.pricing import Pricer
+from connectors.paper.series import Bar
 from connectors.paper.steps import current_marks, run_step
 from connectors.paper.store import SqlitePaperStore
 from connectors.protocol import Clock
