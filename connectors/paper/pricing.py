@@ -30,10 +30,7 @@ class Pricer:
 
     def symbol_for(self, asset: str) -> str | None:
         """Feed symbol pricing `asset` (upper-case), or None (stablecoins without a feed are $1)."""
-        if self._generation != self.feed.generation:  # a new series may resolve a former miss
-            self._resolved = {k: v for k, v in self._resolved.items() if v is not None}
-            self._funding_of = {}
-            self._generation = self.feed.generation
+        self._refresh()
         try:
             return self._resolved[asset]
         except KeyError:
@@ -75,17 +72,25 @@ class Pricer:
 
     def funding_symbol(self, market: str) -> str | None:
         """Feed symbol carrying `market`'s funding series (the market itself or its priced symbol)."""
-        symbol = self.symbol_for(market)  # (also drops cached answers when the feed gained a series)
+        self._refresh()
         try:
             return self._funding_of[market]
         except KeyError:
-            found = self._find_funding(market, symbol)
+            found = self._find_funding(market)
         self._funding_of[market] = found
         return found
 
-    def _find_funding(self, market: str, symbol: str | None) -> str | None:
+    def _refresh(self) -> None:
+        """Forget cached misses once the feed gained a series (it may resolve them now)."""
+        if self._generation != self.feed.generation:
+            self._resolved = {k: v for k, v in self._resolved.items() if v is not None}
+            self._funding_of = {}
+            self._generation = self.feed.generation
+
+    def _find_funding(self, market: str) -> str | None:
         if self.feed.has_funding(market):
             return market
+        symbol = self.symbol_for(market)
         if symbol is not None and self.feed.has_funding(symbol):
             return symbol
         base = _MARKET_SPLIT.split(market)[0]
