@@ -46,7 +46,15 @@ class FillReader:
         if gas:  # wraps, transfers, lending: no trade of their own
             self.book.pay_gas(gas)
         if (
-            kind in ("open_position", "close_position", "liquidation", "stop_loss", "take_profit")
+            kind
+            in (
+                "open_position",
+                "reverse_position",
+                "close_position",
+                "liquidation",
+                "stop_loss",
+                "take_profit",
+            )
             or f.asset_in.upper().endswith("PERP")
             or f.asset_out.upper().endswith("PERP")
         ):
@@ -56,11 +64,15 @@ class FillReader:
         price = float(f.price or 0)
         fee = float(f.fee)
         opening = f.kind == "open_position" and f.amount_out > 0 and f.asset_in.upper() in STABLES
-        market = (f.asset_out if opening else f.asset_in).upper()
+        reversing = f.kind == "reverse_position"
+        market = (f.asset_out if opening or reversing else f.asset_in).upper()
         held = self.book.open.get(market)
         side = held.side if held is not None else new_sides.get(market, 1)
         if opening:
             self.book.fill(market, side * float(f.amount_out), price, fee, f.at, bar)
-            return
-        closed_by = why if f.kind in ("open_position", "close_position") else f.kind
-        self.book.fill(market, -side * float(f.amount_in), price, fee, f.at, bar, closed_by)
+        elif reversing:  # one order of held + new size: closes the held trade, opens the rest the other way
+            turn = -held.side if held is not None else new_sides.get(market, 1)
+            self.book.fill(market, turn * float(f.amount_out), price, fee, f.at, bar, why)
+        else:
+            closed_by = why if f.kind in ("open_position", "close_position") else f.kind
+            self.book.fill(market, -side * float(f.amount_in), price, fee, f.at, bar, closed_by)

@@ -1,7 +1,7 @@
 """`sma_cross`: the textbook moving-average crossover, used as the backtester's parity reference.
 
 Fast SMA crossing above the slow SMA goes long; crossing below exits (long_only) or reverses into a
-short (long_short). Every entry uses all equity. Shorts (and longs in long_short) use a perp market
+short (long_short) with one reversing order. Every entry uses all equity. Shorts (and longs in long_short) use a perp market
 at 1x so that a spot-only account can still be short.
 """
 
@@ -97,19 +97,24 @@ class SmaCross:
         held = book.position(market)
         if held is not None and held.side is side:
             return []
-        actions: list[Action] = []
         equity = _equity_after_close(book, held, view.price(symbol))
-        if held is not None:
-            actions.append(ClosePosition(market=market, side=held.side, reason=why))
         buffer = self.config.size_buffer
         if held is not None:  # the exit fee is charged on the notional being closed
             equity -= held.size * view.price(symbol) * buffer
         size = (equity * (1 - buffer)).quantize(Decimal("0.00000001"), rounding=ROUND_DOWN)
-        if size > 0:
-            actions.append(
-                OpenPosition(market=market, side=side, size=size, size_unit=SizeUnit.USD, reason=why)
+        if size <= 0:
+            return [] if held is None else [ClosePosition(market=market, side=held.side, reason=why)]
+        # held on the other side: one order closes it and opens the new side (an exchange's reversal)
+        return [
+            OpenPosition(
+                market=market,
+                side=side,
+                size=size,
+                size_unit=SizeUnit.USD,
+                reverse=held is not None,
+                reason=why,
             )
-        return actions
+        ]
 
     def wake_mask(self, closes: np.ndarray) -> np.ndarray:
         """Bars after which `decide` may act (a superset, with slack for float rounding).

@@ -81,10 +81,14 @@ def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | 
             held = pool.get(action.asset.upper(), Decimal(0))
             return None if price is None else _amount(action.amount, held) * price
         case OpenPosition():
-            if action.size_unit is SizeUnit.USD:
-                return action.size
-            price = usd_price(market_base(action.market), view)
-            return None if price is None else action.size * price
+            opened = opened_usd(action, view)
+            if opened is None or not action.reverse:
+                return opened
+            held = book.position(action.market)
+            if held is None or held.side is action.side:
+                return opened
+            price = usd_price(market_base(action.market), view) or held.entry_price
+            return opened + held.size * price  # one order trades both legs
         case ClosePosition():
             pos = book.position(action.market)
             if pos is None:
@@ -92,6 +96,14 @@ def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | 
             price = usd_price(market_base(action.market), view) or pos.entry_price
             return pos.size * price * action.fraction
     return None
+
+
+def opened_usd(action: OpenPosition, view: MarketView) -> Decimal | None:
+    """USD notional of the position `action` opens or adds (a reversal's closing leg not included)."""
+    if action.size_unit is SizeUnit.USD:
+        return action.size
+    price = usd_price(market_base(action.market), view)
+    return None if price is None else action.size * price
 
 
 def reduces_risk(action: Action, book: Holdings) -> bool:
@@ -102,7 +114,10 @@ def reduces_risk(action: Action, book: Holdings) -> bool:
         case OpenPosition():
             pos = book.position(action.market)
             return action.reduce_only or (
-                pos is not None and pos.side is not action.side and action.size <= pos.size
+                not action.reverse
+                and pos is not None
+                and pos.side is not action.side
+                and action.size <= pos.size
             )
         case Swap():
             return action.buy.upper() in STABLECOINS and action.sell.upper() not in STABLECOINS

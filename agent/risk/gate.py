@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from agent.risk.exposure import assets_of, notional_usd, reduces_risk, usd_price
+from agent.risk.exposure import assets_of, notional_usd, opened_usd, reduces_risk, usd_price
 from agent.risk.killswitch import TradingState
 from agent.risk.policy import RiskPolicy
 from connectors.domain import (
@@ -264,7 +264,8 @@ class RiskGate:
         pos = x.book.position(a.market)
         current = pos.notional if pos is not None and pos.side is a.side else Decimal(0)
         room = self.policy.max_position_usd_per_market - current
-        if c.notional > room:
+        opened = opened_usd(a, x.view) if a.reverse else c.notional  # a reversal's closing leg adds nothing
+        if opened is not None and opened > room:
             self._shrink(
                 c,
                 max(room, Decimal(0)),
@@ -318,7 +319,7 @@ class RiskGate:
                 c.action = a.model_copy(
                     update={"amount": (Decimal(a.amount) * factor).quantize(Decimal("1e-8"))}
                 )
-            elif isinstance(a, OpenPosition):
+            elif isinstance(a, OpenPosition) and not a.reverse:  # a reversal's legs do not scale together
                 size = (a.size * factor).quantize(Decimal("1e-8"))
                 c.action = a.model_copy(
                     update={"size": size if a.size_unit is SizeUnit.BASE else size.quantize(Decimal("0.01"))}

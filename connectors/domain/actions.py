@@ -97,7 +97,12 @@ class Repay(_Lending):
 
 
 class OpenPosition(_Action):
-    """Open or add to a perp position. `size` counts `size_unit` (base units or USD notional)."""
+    """Open or add to a perp position. `size` counts `size_unit` (base units or USD notional).
+
+    `reverse`: when the market holds a position on the other side, close all of it in the same order
+    and then open `size` on this side (what one-way exchanges do with one order of held + `size`).
+    Without it, an opposite-side order only reduces and is refused if it would flip the position.
+    """
 
     kind: Literal["open_position"] = "open_position"
     market: str
@@ -111,16 +116,20 @@ class OpenPosition(_Action):
     reduce_only: bool = False
     stop_loss: PositiveDecimal | None = None
     take_profit: PositiveDecimal | None = None
+    reverse: bool = False
 
     @model_validator(mode="after")
     def _coherent(self) -> OpenPosition:
         if self.order_type == "limit" and self.limit_price is None:
             raise ValueError("a limit order needs limit_price")
+        if self.reverse and self.reduce_only:
+            raise ValueError("reverse opens a new position, so it cannot be reduce_only")
         return self
 
     def describe(self) -> str:
         unit = "USD of " if self.size_unit is SizeUnit.USD else ""
-        return f"{self.side} {unit}{self.size} {self.market} at {self.leverage}x"
+        head = "reverse into " if self.reverse else ""
+        return f"{head}{self.side} {unit}{self.size} {self.market} at {self.leverage}x"
 
 
 class ClosePosition(_Action):
@@ -162,9 +171,11 @@ def action_from_dict(data: dict[str, Any]) -> Action:
 def client_id_for(scope: str, seq: int, action: Action) -> str:
     """Deterministic client id: same run scope + position + action => same id, so retries dedupe."""
     # field order is fixed by the class, so this JSON is canonical; the reason is prose, not identity
-    canonical = type(action).__pydantic_serializer__.to_json(action, exclude=_NOT_IDENTITY)
+    exclude = _NOT_IDENTITY if getattr(action, "reverse", False) else _NOT_IDENTITY_UNSET
+    canonical = type(action).__pydantic_serializer__.to_json(action, exclude=exclude)
     digest = hashlib.sha256(b"%s|%d|%s" % (scope.encode(), seq, canonical)).hexdigest()
     return f"dfa-{digest[:24]}"
 
 
 _NOT_IDENTITY = {"reason"}
+_NOT_IDENTITY_UNSET = {"reason", "reverse"}  # ids of orders without the newer flag stay what they were

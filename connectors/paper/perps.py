@@ -9,6 +9,7 @@ Realized PnL on fills is price PnL only (fees and funding are reported separatel
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -18,6 +19,18 @@ from connectors.paper.account import ZERO, Account, PerpState
 from connectors.paper.config import BPS, PaperConfig
 
 ONE = Decimal(1)
+
+
+@dataclass(slots=True)
+class _Leg:
+    """One leg of an order on the account: base units traded, collateral posted (open) or paid out
+    (close), fee, realised PnL, a note for the fill."""
+
+    base: Decimal
+    collateral: Decimal
+    fee: Decimal
+    pnl: Decimal
+    note: str
 
 
 class PerpEngine:
@@ -47,6 +60,8 @@ class PerpEngine:
             raise RejectedError(self.venue, "the paper venue sizes perps in base units or USD, not contracts")
         size = action.size / fill_px if action.size_unit is SizeUnit.USD else action.size
         pos = acct.positions.get(market)
+        if pos is not None and pos.side is not side and action.reverse:
+            return self._reverse(acct, action, pos, fill_px, size, now, client_id)
         if pos is not None and pos.side is not side:
             if size > pos.size and not action.reduce_only:
                 raise RejectedError(
@@ -69,6 +84,48 @@ class PerpEngine:
         if action.reduce_only:
             what = "no open position" if pos is None else f"the open position is {pos.side}"
             raise RejectedError(self.venue, f"reduce-only {side} {market} rejected: {what}")
+        return self._add(acct, action, pos, fill_px, size, now, client_id)
+
+    def _add(
+        self,
+        acct: Account,
+        action: OpenPosition,
+        pos: PerpState | None,
+        fill_px: Decimal,
+        size: Decimal,
+        now: datetime,
+        client_id: str,
+    ) -> Fill:
+        """Open `size` base units at `fill_px`, or add them to `pos` (same side)."""
+        leg = self._add_leg(acct, action, pos, fill_px, size, now, client_id)
+        return Fill(
+            client_id=client_id,
+            venue=self.venue,
+            kind="open_position",
+            asset_in=self.collateral,
+            amount_in=leg.collateral,
+            asset_out=action.market.upper(),
+            amount_out=size,
+            price=fill_px,
+            fee=leg.fee,
+            fee_asset=self.collateral,
+            order_id=f"paper:{client_id}",
+            note=leg.note,
+            at=now,
+        )
+
+    def _add_leg(
+        self,
+        acct: Account,
+        action: OpenPosition,
+        pos: PerpState | None,
+        fill_px: Decimal,
+        size: Decimal,
+        now: datetime,
+        client_id: str,
+    ) -> _Leg:
+        """Post margin and fee for `size` base units at `fill_px` and open or grow the position."""
+        market, side = action.market.upper(), action.side
         leverage = action.leverage
         if leverage > self.cfg.max_leverage:
             raise RejectedError(
@@ -119,19 +176,46 @@ class PerpEngine:
             pos.stop_loss = action.stop_loss
         if action.take_profit is not None:
             pos.take_profit = action.take_profit
+        return _Leg(
+            size, margin, fee, ZERO, f"{side} {size} {market} @ {fill_px} {action.margin_mode} {leverage}x"
+        )
+
+    def _reverse(
+        self,
+        acct: Account,
+        action: OpenPosition,
+        held: PerpState,
+        fill_px: Decimal,
+        size: Decimal,
+        now: datetime,
+        client_id: str,
+    ) -> Fill:
+        """One order of held + `size` against the held side: the held position closes, `size` opens.
+
+        Both legs fill at `fill_px` and pay the taker fee. The fill reports the whole order: `amount_out`
+        is the base traded (closed + opened), `amount_in` the new margin, `realized_pnl` the closed
+        leg's, `fee` both legs'.
+        """
+        fee_bps = self.cfg.perp_taker_fee_bps
+        closed = self._reduce_leg(acct, held, held.size, fill_px, fee_bps, "close")
+        try:
+            opened = self._add_leg(acct, action, None, fill_px, size, now, client_id)
+        except RejectedError as exc:  # nothing moved: the venue drops this clone of the account
+            raise type(exc)(self.venue, f"cannot reverse {held.side} {held.market}: {exc.message}") from exc
         return Fill(
             client_id=client_id,
             venue=self.venue,
-            kind="open_position",
+            kind="reverse_position",
             asset_in=self.collateral,
-            amount_in=margin,
-            asset_out=market,
-            amount_out=size,
+            amount_in=opened.collateral,
+            asset_out=held.market,
+            amount_out=closed.base + opened.base,
             price=fill_px,
-            fee=fee,
+            fee=closed.fee + opened.fee,
             fee_asset=self.collateral,
+            realized_pnl=closed.pnl,
             order_id=f"paper:{client_id}",
-            note=f"{side} {size} {market} @ {fill_px} {action.margin_mode} {leverage}x",
+            note=f"{closed.note}; then {opened.note}",
             at=now,
         )
 
@@ -184,6 +268,29 @@ class PerpEngine:
         verb: str,
     ) -> Fill:
         """Close `closed` base units at `px`: release margin pro rata, realize PnL, pay the fee."""
+        market = pos.market
+        leg = self._reduce_leg(acct, pos, closed, px, fee_bps, verb)
+        return Fill(
+            client_id=client_id,
+            venue=self.venue,
+            kind=kind,
+            asset_in=market,
+            amount_in=leg.base,
+            asset_out=self.collateral,
+            amount_out=leg.collateral,
+            price=px,
+            fee=leg.fee,
+            fee_asset=self.collateral,
+            realized_pnl=leg.pnl,
+            order_id=f"paper:{client_id}",
+            note=leg.note,
+            at=now,
+        )
+
+    def _reduce_leg(
+        self, acct: Account, pos: PerpState, closed: Decimal, px: Decimal, fee_bps: Decimal, verb: str
+    ) -> _Leg:
+        """The account side of `reduce`; `collateral` is what was paid out to the collateral balance."""
         full = closed >= pos.size
         closed = pos.size if full else closed
         pnl = pos.sign * closed * (px - pos.entry_price)
@@ -208,22 +315,7 @@ class PerpEngine:
             pos.size -= closed
             pos.margin -= released
         pos.realized_pnl += pnl
-        return Fill(
-            client_id=client_id,
-            venue=self.venue,
-            kind=kind,
-            asset_in=pos.market,
-            amount_in=closed,
-            asset_out=self.collateral,
-            amount_out=pay,
-            price=px,
-            fee=fee,
-            fee_asset=self.collateral,
-            realized_pnl=pnl,
-            order_id=f"paper:{client_id}",
-            note=note,
-            at=now,
-        )
+        return _Leg(closed, pay, fee, pnl, note)
 
     def settle_funding(self, pos: PerpState, rate: Decimal, mark: Decimal) -> Decimal:
         """Charge one funding settlement into the margin; returns what the position paid (+) or got (-)."""

@@ -282,4 +282,12 @@ class PerpsConnector:
             raise RejectedError(self.name, f"{action.describe()} is not a perps action")
         if action.venue not in (None, self.name):
             raise RejectedError(self.name, f"action is for venue {action.venue}, not {self.name}")
+        if isinstance(action, OpenPosition) and action.reverse:
+            # one order of held + size flips only in one-way position mode; in hedge mode it would open
+            # a second position instead, and the mode is not checked here
+            raise RejectedError(
+                self.name,
+                f"{action.describe()}: reversing in one order is not supported on {self.name}; "
+                "close the position, then open the other side",
+            )
         return action

@@ -38,14 +38,24 @@ def test_long_short_reverses_with_all_equity_less_fees() -> None:
         market="BTC-PERP", side=Side.SHORT, size=Decimal(100), entry_price=Decimal(10), margin=Decimal(1000)
     )
     book = Holdings(positions=(short,), equity_usd=Decimal(800))
-    close, open_ = s.decide(_view(UP), book)
-    assert isinstance(close, ClosePosition) and close.side is Side.SHORT
+    [open_] = s.decide(_view(UP), book)  # one reversing order closes the short and opens the long
     assert isinstance(open_, OpenPosition) and open_.side is Side.LONG and open_.market == "BTC-PERP"
+    assert open_.reverse
     exit_fee = Decimal(100) * Decimal(12) * Decimal("0.001")
     assert open_.size == ((Decimal(800) - exit_fee) * Decimal("0.999")).quantize(Decimal("0.00000001"))
     flat = Holdings(balances={"USDC": Decimal(500)}, equity_usd=Decimal(500))
     [only] = s.decide(_view(DOWN), flat)
     assert isinstance(only, OpenPosition) and only.side is Side.SHORT and only.size == Decimal("499.5")
+    assert not only.reverse  # nothing held: a plain open
+
+
+def test_long_short_closes_when_nothing_is_left_to_open() -> None:
+    s = get_strategy("sma_cross", {"fast": "2", "slow": "4", "mode": "long_short"})
+    short = Position(
+        market="BTC-PERP", side=Side.SHORT, size=Decimal(100), entry_price=Decimal(10), margin=Decimal(1)
+    )
+    [close] = s.decide(_view(UP), Holdings(positions=(short,), equity_usd=Decimal(0)))
+    assert isinstance(close, ClosePosition) and close.side is Side.SHORT
 
 
 def test_wake_mask_covers_every_signal() -> None:

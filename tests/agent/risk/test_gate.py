@@ -219,3 +219,32 @@ def test_a_wrap_earlier_in_the_batch_funds_a_weth_swap_after_it():
     assert [v.passed for v in verdicts] == [True, True]
     alone = gate.evaluate([swap], book, VIEW)[0]
     assert not alone.passed and "balance" in rules(alone)
+
+
+LONG_BTC = Position(market="BTC-PERP", side=Side.LONG, size=Decimal("0.3"), entry_price=Decimal(50000))
+
+
+def _reverse(usd: int) -> OpenPosition:
+    return OpenPosition(
+        market="BTC-PERP", side=Side.SHORT, size=Decimal(usd), size_unit=SizeUnit.USD, reverse=True
+    )
+
+
+def test_a_reversal_counts_both_legs_and_is_not_risk_reducing():
+    book = BOOK.model_copy(update={"positions": (LONG_BTC,)})
+    v = verdict(_reverse(6000), book=book)
+    assert v.passed and v.notional_usd == "24000.00"  # $6,000 opened + 0.3 BTC closed at $60,000
+    halted = verdict(_reverse(6000), book=book, state=TradingState.REDUCING)
+    assert not halted.passed and rules(halted) == {"kill_switch"}
+    assert verdict(_reverse(6000)).notional_usd == "6000.00"  # nothing held: only the open counts
+
+
+def test_a_reversal_is_rejected_not_resized_and_its_position_limit_sees_only_the_new_side():
+    book = BOOK.model_copy(update={"positions": (LONG_BTC,)})
+    over = verdict(_reverse(20_000), book=book)  # $38,000 traded > $25,000 per action
+    assert not over.passed and rules(over) == {"max_notional_per_action"} and over.action == _reverse(20_000)
+    big_long = Position(market="BTC-PERP", side=Side.LONG, size=Decimal("0.8"), entry_price=Decimal(60000))
+    roomy = RiskPolicy(max_notional_per_action_usd=Decimal(100_000))
+    flip = verdict(_reverse(20_000), book=book.model_copy(update={"positions": (big_long,)}), policy=roomy)
+    assert flip.passed  # the $48,000 long closes; the $20,000 short is within the $50,000 market limit
+    assert "max_position" in rules(verdict(_reverse(60_000), book=book, policy=roomy))

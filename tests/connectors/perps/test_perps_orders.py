@@ -94,6 +94,15 @@ async def test_protection_on_the_wrong_side_is_refused_before_sending(make_venue
     assert v.creates() == []
 
 
+@pytest.mark.parametrize("venue", VENUES)
+async def test_a_reversing_order_is_refused_before_anything_is_sent(make_venue, venue):
+    """One order of held + size flips only in one-way mode; in hedge mode it would open a second side."""
+    v = make_venue(venue)
+    with pytest.raises(RejectedError, match="reversing in one order is not supported"):
+        await v.connector.execute(btc(venue, side=Side.SHORT, reverse=True), client_id=CID)
+    assert v.creates() == []
+
+
 async def test_adding_with_a_different_margin_mode_is_refused(make_venue):
     v = make_venue("binanceusdm")  # the recorded account holds a cross-margin BTC long
     with pytest.raises(RejectedError, match="already has a cross-margin long position"):
