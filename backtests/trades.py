@@ -169,5 +169,9 @@ class TradeBook:
         return charged
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def utc(ns: int) -> datetime:
-    return datetime.fromtimestamp(ns // 10**9, tz=UTC) + timedelta(microseconds=(ns % 10**9) // 1000)
+    """Epoch nanoseconds -> UTC datetime, truncated to the microsecond."""
+    return _EPOCH + timedelta(microseconds=ns // 1000)

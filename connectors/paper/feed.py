@@ -14,7 +14,7 @@ garbage collector to walk) searched with `bisect`, so a backtester can `append` 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,8 @@ class PriceFeed:
         """Bumped when a symbol or a funding series appears (lets callers cache "not found" answers)."""
         self._funding: dict[str, Points] = {}
         self._marks: dict[str, Points] = {}
+        self._memo_at: float | None = None  # price and mark answers at one instant, until a write
+        self._memo: dict[tuple[str, str], Decimal | None] = {}
 
     # ---- feeding -------------------------------------------------------------------------------
     def append(
@@ -56,6 +58,7 @@ class PriceFeed:
     ) -> None:
         """Add one bar (open time `time`) after the symbol's last bar."""
         series = self._series(symbol.upper(), interval)
+        self._memo_at = None
         series.append(
             to_epoch(time), float(open), float(high), float(low), float(close), float(volume), symbol
         )
@@ -100,6 +103,7 @@ class PriceFeed:
                 f"{symbol}: bar at {from_epoch(float(t[i]))} has inconsistent OHLC "
                 f"(o={o[i]} h={h[i]} l={lo[i]} c={c[i]})"
             )
+        self._memo_at = None
         targets = (series.times, series.opens, series.highs, series.lows, series.closes, series.volumes)
         for target, col in zip(targets, cols, strict=True):
             target.frombytes(col.tobytes())
@@ -124,6 +128,7 @@ class PriceFeed:
         if key not in self._funding:
             self._funding[key] = Points()
             self.generation += 1
+        self._memo_at = None
         self._funding[key].append(to_epoch(time), float(rate), f"{symbol} funding")
 
     def add_funding(self, symbol: str, points: Iterable[tuple[TimeLike, Decimal | float]]) -> None:
@@ -145,6 +150,7 @@ class PriceFeed:
             t += every
 
     def append_mark(self, symbol: str, time: TimeLike, price: Decimal | float) -> None:
+        self._memo_at = None
         self._marks.setdefault(symbol.upper(), Points()).append(
             to_epoch(time), float(price), f"{symbol} mark"
         )
@@ -186,13 +192,35 @@ class PriceFeed:
         return series.opens[idx]
 
     def price(self, symbol: str, now: float | None = None) -> Decimal | None:
+        now = self.now() if now is None else now
+        return self._remembered("price", symbol, now, self._price)
+
+    def _price(self, symbol: str, now: float) -> Decimal | None:
         value = self.last(symbol.upper(), now)
         return None if value is None else dec(value)
 
     def mark(self, symbol: str, now: float | None = None) -> Decimal | None:
         """The mark series value if it is at least as recent as the last price, else the last price."""
-        symbol = symbol.upper()
         now = self.now() if now is None else now
+        return self._remembered("mark", symbol, now, self._mark)
+
+    def _remembered(
+        self, what: str, symbol: str, now: float, read: Callable[[str, float], Decimal | None]
+    ) -> Decimal | None:
+        """`read(symbol, now)`, answered once per instant: a tick asks for the same prices many times.
+        Any write to the feed forgets the answers."""
+        if now != self._memo_at:
+            self._memo.clear()
+            self._memo_at = now
+        key = (what, symbol)
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = read(symbol, now)
+            return value
+
+    def _mark(self, symbol: str, now: float) -> Decimal | None:
+        symbol = symbol.upper()
         series = self._candles.get(symbol)
         marks = self._marks.get(symbol)
         if marks is not None:

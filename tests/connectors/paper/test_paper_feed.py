@@ -67,6 +67,22 @@ def test_mark_series_wins_only_when_at_least_as_recent(clock: SimClock, feed: Pr
     assert feed.mark("BTC") == D("102.5")  # bar 3 opened after the mark: the newer price wins
 
 
+def test_answers_at_one_instant_follow_every_write(clock: SimClock, feed: PriceFeed) -> None:
+    """Prices are remembered per instant; a bar, a bulk load or a mark added at that instant shows."""
+    clock.set(T0 + 6 * HOUR)
+    assert feed.price("BTC") == D(104) and feed.price("ETH") is None and feed.mark("BTC") == D(104)
+    feed.append("BTC", T0 + 5 * HOUR, 107, 108, 106, 107.5)  # bar 5: complete at +6h
+    assert feed.price("BTC") == D("107.5") and feed.mark("BTC") == D("107.5")
+    feed.add_columns("ETH", [(T0 + 5 * HOUR).timestamp()], [10], [11], [9], [10.5], [0])
+    assert feed.price("ETH") == D("10.5")
+    feed.append_mark("BTC", T0 + 6 * HOUR, 107.25)
+    assert feed.mark("BTC") == D("107.25") and feed.price("BTC") == D("107.5")
+    feed.append("BTC", T0 + 6 * HOUR, 108, 109, 107, 108.5)  # opens now: its open is the price
+    assert feed.price("BTC") == D(108)
+    clock.set(T0 + 7 * HOUR)  # another instant: bar 6 is complete
+    assert feed.price("BTC") == D("108.5")
+
+
 def test_add_columns_is_append_in_bulk(clock: SimClock, feed: PriceFeed) -> None:
     bulk = PriceFeed(clock, interval=HOUR)
     t = T0.timestamp()
