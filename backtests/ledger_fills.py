@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from backtests.trades import TradeBook
-from connectors.domain import Fill
+from connectors.domain import Fill, FillStatus
 
 STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD", "USDC.E", "FDUSD"})
 
@@ -21,7 +21,7 @@ class FillReader:
     ) -> None:
         """`new_sides`: the direction of each perp market after these fills (from the venue snapshot)."""
         for f in fills:
-            if f.status.value == "rejected":
+            if f.status is FillStatus.REJECTED:
                 continue
             self._one(f, bar, new_sides, why)
 

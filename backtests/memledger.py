@@ -60,6 +60,8 @@ class MemoryLedger(Ledger):
         self._day_pnl: dict[str, Decimal] = {}
         self._iso_of: datetime | None = None
         self._iso = ""
+        self._day_of: datetime | None = None
+        self._day_prefix = ""
 
     def _now(self) -> str:  # type: ignore[override]
         now = self._clock.now()
@@ -156,7 +158,9 @@ class MemoryLedger(Ledger):
 
     def day_stats(self, day: datetime) -> DayStats:
         """Notional sent and PnL realised on `day` (UTC), for the per-day and daily-loss limits."""
-        prefix = day.astimezone(UTC).date().isoformat()
+        if day is not self._day_of:  # the simulated clock hands out the same object until it moves
+            self._day_of, self._day_prefix = day, day.astimezone(UTC).date().isoformat()
+        prefix = self._day_prefix
         return DayStats(
             notional_usd=self._day_notional.get(prefix, ZERO),
             realized_pnl_usd=self._day_pnl.get(prefix, ZERO),

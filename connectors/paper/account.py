@@ -30,10 +30,11 @@ class PerpState:
     realized_pnl: Decimal = ZERO
     stop_loss: Decimal | None = None
     take_profit: Decimal | None = None
+    sign: int = field(init=False)
+    """+1 long, -1 short (a position never changes side: a reversal is a new one)."""
 
-    @property
-    def sign(self) -> int:
-        return self.side.sign
+    def __post_init__(self) -> None:
+        self.sign = self.side.sign
 
     def copy(self) -> PerpState:
         return PerpState(

@@ -153,6 +153,8 @@ def _first_reaching(
     lows: Sequence[float], highs: Sequence[float], i: int, n: int, down: float, up: float
 ) -> int:
     """First index in [i, n) whose bar reaches a level (low <= down or high >= up), else n."""
+    if down == -INF and up == INF:  # no level to reach (say, a 1x long without stops)
+        return n
     if n - i < VECTOR_SPAN:
         while i < n and lows[i] > down and highs[i] < up:
             i += 1
