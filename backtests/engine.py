@@ -175,9 +175,10 @@ class Replay:
         triggers: list[tuple[str, float, int]] = []
         next_report = 0
         scan_from = 0
-        for k in ticks.tolist():
+        at_ticks = master.times[ticks].tolist()  # open time (ns) of each tick's bar
+        for k, at in zip(ticks.tolist(), at_ticks, strict=True):
             scan_from = await self._triggered_steps(venue, reader, segments, triggers, scan_from, k)
-            venue.clock.set(utc(int(master.times[k])))
+            venue.clock.set(utc(at))
             venue.cursor(k)
             if k in decide_set:
                 state = await venue.tick(f"bt-{k}")

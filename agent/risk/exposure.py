@@ -84,11 +84,11 @@ def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | 
             opened = opened_usd(action, view)
             if opened is None or not action.reverse:
                 return opened
-            held = book.position(action.market)
-            if held is None or held.side is action.side:
+            other = book.position(action.market)
+            if other is None or other.side is action.side:
                 return opened
-            price = usd_price(market_base(action.market), view) or held.entry_price
-            return opened + held.size * price  # one order trades both legs
+            price = usd_price(market_base(action.market), view) or other.entry_price
+            return opened + other.size * price  # one order trades both legs
         case ClosePosition():
             pos = book.position(action.market)
             if pos is None:
