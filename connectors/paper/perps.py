@@ -66,7 +66,7 @@ class PerpEngine:
             if size > pos.size and not action.reduce_only:
                 raise RejectedError(
                     self.venue,
-                    f"{side} {size} {market} would flip the open {pos.side} {pos.size}; close it first",
+                    f"{side} {size} {market} would flip the open {pos.side} {pos.size}; close it first or send reverse=True",
                 )
             closed = min(size, pos.size)
             fill = self.reduce(
@@ -84,35 +84,8 @@ class PerpEngine:
         if action.reduce_only:
             what = "no open position" if pos is None else f"the open position is {pos.side}"
             raise RejectedError(self.venue, f"reduce-only {side} {market} rejected: {what}")
-        return self._add(acct, action, pos, fill_px, size, now, client_id)
-
-    def _add(
-        self,
-        acct: Account,
-        action: OpenPosition,
-        pos: PerpState | None,
-        fill_px: Decimal,
-        size: Decimal,
-        now: datetime,
-        client_id: str,
-    ) -> Fill:
-        """Open `size` base units at `fill_px`, or add them to `pos` (same side)."""
         leg = self._add_leg(acct, action, pos, fill_px, size, now, client_id)
-        return Fill(
-            client_id=client_id,
-            venue=self.venue,
-            kind="open_position",
-            asset_in=self.collateral,
-            amount_in=leg.collateral,
-            asset_out=action.market.upper(),
-            amount_out=size,
-            price=fill_px,
-            fee=leg.fee,
-            fee_asset=self.collateral,
-            order_id=f"paper:{client_id}",
-            note=leg.note,
-            at=now,
-        )
+        return self._fill(client_id, "open_position", market, leg, fill_px, now, opening=True)
 
     def _add_leg(
         self,
@@ -202,22 +175,9 @@ class PerpEngine:
             opened = self._add_leg(acct, action, None, fill_px, size, now, client_id)
         except RejectedError as exc:  # nothing moved: the venue drops this clone of the account
             raise type(exc)(self.venue, f"cannot reverse {held.side} {held.market}: {exc.message}") from exc
-        return Fill(
-            client_id=client_id,
-            venue=self.venue,
-            kind="reverse_position",
-            asset_in=self.collateral,
-            amount_in=opened.collateral,
-            asset_out=held.market,
-            amount_out=closed.base + opened.base,
-            price=fill_px,
-            fee=closed.fee + opened.fee,
-            fee_asset=self.collateral,
-            realized_pnl=closed.pnl,
-            order_id=f"paper:{client_id}",
-            note=f"{closed.note}; then {opened.note}",
-            at=now,
-        )
+        note = f"{closed.note}; then {opened.note}"
+        both = _Leg(closed.base + opened.base, opened.collateral, closed.fee + opened.fee, closed.pnl, note)
+        return self._fill(client_id, "reverse_position", held.market, both, fill_px, now, opening=True)
 
     def close(
         self, acct: Account, action: ClosePosition, price: Decimal, now: datetime, client_id: str
@@ -270,15 +230,31 @@ class PerpEngine:
         """Close `closed` base units at `px`: release margin pro rata, realize PnL, pay the fee."""
         market = pos.market
         leg = self._reduce_leg(acct, pos, closed, px, fee_bps, verb)
+        return self._fill(client_id, kind, market, leg, px, now, opening=False)
+
+    def _fill(
+        self,
+        client_id: str,
+        kind: str,
+        market: str,
+        leg: _Leg,
+        price: Decimal,
+        now: datetime,
+        *,
+        opening: bool,
+    ) -> Fill:
+        """The fill of `leg`: collateral in and base out when opening, base in and collateral out when closing."""
+        base, collateral = (market, leg.base), (self.collateral, leg.collateral)
+        (asset_in, amount_in), (asset_out, amount_out) = (collateral, base) if opening else (base, collateral)
         return Fill(
             client_id=client_id,
             venue=self.venue,
             kind=kind,
-            asset_in=market,
-            amount_in=leg.base,
-            asset_out=self.collateral,
-            amount_out=leg.collateral,
-            price=px,
+            asset_in=asset_in,
+            amount_in=amount_in,
+            asset_out=asset_out,
+            amount_out=amount_out,
+            price=price,
             fee=leg.fee,
             fee_asset=self.collateral,
             realized_pnl=leg.pnl,
