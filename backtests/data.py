@@ -73,6 +73,12 @@ class Bars:
         values, counts = np.unique(diffs, return_counts=True)
         return int(values[np.argmax(counts)])
 
+    @classmethod
+    def from_frame(cls, symbol: str, df: pd.DataFrame) -> Bars:
+        """From a frame with a UTC `date` column (bar open times) and open/high/low/close/volume."""
+        times = df["date"].dt.as_unit("ns").astype("int64").to_numpy()
+        return cls(symbol, times, *(df[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))
+
     def to_frame(self) -> pd.DataFrame:
         idx = pd.to_datetime(self.times, utc=True)
         cols = {"open": self.open, "high": self.high, "low": self.low, "close": self.close}

@@ -18,7 +18,6 @@ import resource
 import sys
 import time
 import tracemalloc
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -34,34 +33,12 @@ from backtests import BacktestResult  # noqa: E402
 def reference(
     df: pd.DataFrame, fast: int, slow: int, long_short: bool, fee: float
 ) -> tuple[float, pd.DataFrame, float]:
-    from backtesting import Strategy
-    from backtesting.lib import FractionalBacktest, crossover
+    from backtests.reference import backtesting_frame, backtesting_py_sma_cross
 
-    bt = df.set_index("date").rename(columns=str.capitalize)[["Open", "High", "Low", "Close", "Volume"]]
-    bt.index = bt.index.tz_localize(None)
-
-    def sma(v: np.ndarray, n: int) -> pd.Series:
-        return pd.Series(v).rolling(n).mean()
-
-    class SmaCross(Strategy):
-        def init(self) -> None:
-            self.f = self.I(sma, self.data.Close, fast)
-            self.s = self.I(sma, self.data.Close, slow)
-
-        def next(self) -> None:
-            if crossover(self.f, self.s):
-                self.position.close()
-                self.buy()
-            elif crossover(self.s, self.f):
-                self.position.close()
-                if long_short:
-                    self.sell()
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t = time.perf_counter()
-        r = FractionalBacktest(bt, SmaCross, cash=10_000, commission=fee, finalize_trades=True).run()
-        dt = time.perf_counter() - t
+    bt = backtesting_frame(df)
+    t = time.perf_counter()
+    r = backtesting_py_sma_cross(bt, fast, slow, long_short, fee)
+    dt = time.perf_counter() - t
     return dt, r["_trades"], float(r["Equity Final [$]"])
 
 
@@ -72,13 +49,7 @@ def ours(
     from backtests.api import DataSet
     from backtests.data import Bars
 
-    if isinstance(path, pd.DataFrame):
-        ts = path["date"].dt.as_unit("ns").astype("int64").to_numpy()
-        ds = DataSet(
-            [Bars("BTC", ts, *(path[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))]
-        )
-    else:
-        ds = load_dataset([path])
+    ds = DataSet([Bars.from_frame("BTC", path)]) if isinstance(path, pd.DataFrame) else load_dataset([path])
     t = time.perf_counter()
     res = run_backtest(
         "sma_cross", ds, {"fast": str(fast), "slow": str(slow), "mode": mode}, cash=10_000, fee=str(fee)

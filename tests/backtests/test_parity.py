@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
 
 from backtests import run_backtest
 from backtests.api import DataSet
 from backtests.data import Bars
+from backtests.reference import backtesting_frame, backtesting_py_sma_cross
 
 from .conftest import SHARED
 
@@ -18,34 +17,6 @@ pytestmark = [
     pytest.mark.shared_data,
     pytest.mark.skipif(not DATA.exists(), reason="needs real market data in ../shared/data (absent here)"),
 ]
-
-
-def _reference(df: pd.DataFrame, fast: int, slow: int, long_short: bool, fee: float) -> pd.Series:
-    from backtesting import Strategy
-    from backtesting.lib import FractionalBacktest, crossover
-
-    bt = df.set_index("date").rename(columns=str.capitalize)[["Open", "High", "Low", "Close", "Volume"]]
-    bt.index = bt.index.tz_localize(None)
-
-    def sma(v: object, n: int) -> pd.Series:
-        return pd.Series(v).rolling(n).mean()
-
-    class SmaCross(Strategy):
-        def init(self) -> None:
-            self.f, self.s = self.I(sma, self.data.Close, fast), self.I(sma, self.data.Close, slow)
-
-        def next(self) -> None:
-            if crossover(self.f, self.s):
-                self.position.close()
-                self.buy()
-            elif crossover(self.s, self.f):
-                self.position.close()
-                if long_short:
-                    self.sell()
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return FractionalBacktest(bt, SmaCross, cash=10_000, commission=fee, finalize_trades=True).run()
 
 
 @pytest.mark.parametrize(
@@ -60,12 +31,10 @@ def test_matches_backtesting_py(fast: int, slow: int, mode: str, fee: float) -> 
     df = pd.read_feather(DATA)
     df["date"] = pd.to_datetime(df["date"], utc=True)
     df = df[(df.date >= "2025-01-01") & (df.date < "2026-01-01")].reset_index(drop=True)
-    ref = _reference(df, fast, slow, mode == "long_short", fee)
-    ts = df["date"].dt.as_unit("ns").astype("int64").to_numpy()
-    bars = Bars("BTC", ts, *(df[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))
+    ref = backtesting_py_sma_cross(backtesting_frame(df), fast, slow, mode == "long_short", fee)
     ours = run_backtest(
         "sma_cross",
-        DataSet([bars]),
+        DataSet([Bars.from_frame("BTC", df)]),
         {"fast": str(fast), "slow": str(slow), "mode": mode},
         cash=10_000,
         fee=str(fee),

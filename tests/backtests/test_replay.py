@@ -201,9 +201,9 @@ def test_dataset_input_skips_files() -> None:
     df = random_walk(120)
     from backtests.data import Bars
 
-    ts = df["date"].dt.as_unit("ns").astype("int64").to_numpy()
-    bars = Bars("BTC", ts, *(df[c].to_numpy() for c in ("open", "high", "low", "close", "volume")))
-    res = run_backtest("sma_cross", DataSet([bars]), {"fast": "3", "slow": "10"}, cash=Decimal(1000))
+    res = run_backtest(
+        "sma_cross", DataSet([Bars.from_frame("BTC", df)]), {"fast": "3", "slow": "10"}, cash=Decimal(1000)
+    )
     assert res.stats["bars"] == 120 and np.isfinite(res.equity).all()
 
 
