@@ -71,7 +71,7 @@ class FillReader:
         if opening:
             self.book.fill(market, side * float(f.amount_out), price, fee, f.at, bar)
         elif reversing:  # one order of held + new size: closes the held trade, opens the rest the other way
-            turn = -held.side if held is not None else new_sides.get(market, 1)
+            turn = -side if held is not None else side
             self.book.fill(market, turn * float(f.amount_out), price, fee, f.at, bar, why)
         else:
             closed_by = why if f.kind in ("open_position", "close_position") else f.kind

@@ -12,6 +12,7 @@ from connectors.domain import (
     Holdings,
     MarketView,
     OpenPosition,
+    Position,
     Repay,
     SizeUnit,
     Supply,
@@ -87,15 +88,16 @@ def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | 
             other = book.position(action.market)
             if other is None or other.side is action.side:
                 return opened
-            price = usd_price(market_base(action.market), view) or other.entry_price
-            return opened + other.size * price  # one order trades both legs
+            return opened + _held_usd(other, view)  # one order trades both legs
         case ClosePosition():
             pos = book.position(action.market)
-            if pos is None:
-                return Decimal(0)
-            price = usd_price(market_base(action.market), view) or pos.entry_price
-            return pos.size * price * action.fraction
+            return Decimal(0) if pos is None else _held_usd(pos, view) * action.fraction
     return None
+
+
+def _held_usd(pos: Position, view: MarketView) -> Decimal:
+    """What closing all of `pos` trades, in USD (at its entry price when the market is unpriced)."""
+    return pos.size * (usd_price(market_base(pos.market), view) or pos.entry_price)
 
 
 def opened_usd(action: OpenPosition, view: MarketView) -> Decimal | None:
