@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
@@ -71,6 +72,7 @@ class Aave:
         self.rpc = tokens.rpc
         self.pool: str = tokens.book.aave_pool
         self._reserves: dict[str, tuple[str, str]] = {}
+        self._looking_up: dict[str, asyncio.Lock] = {}  # concurrent readers of one reserve share its lookup
         self._oracle: str | None = None
 
     @property
@@ -116,8 +118,9 @@ class Aave:
         )
 
     async def _reserve_tokens(self, token: Token) -> tuple[str, str]:
-        if token.symbol not in self._reserves:
-            await self.reserve(token)
+        async with self._looking_up.setdefault(token.symbol, asyncio.Lock()):
+            if token.symbol not in self._reserves:
+                await self.reserve(token)
         return self._reserves[token.symbol]
 
     async def supplied(self, token: Token) -> int:

@@ -188,12 +188,16 @@ class TxSender:
             except TransientError:
                 doc = None
             if doc:
-                receipt = Receipt.from_rpc(doc)
-                self.journal.settle(sent.client_id, receipt.status == 1)
-                return receipt
+                return self._settled(sent, doc)
             if time.monotonic() >= deadline:
                 return None
             await asyncio.sleep(self.poll_interval)
+
+    def _settled(self, sent: SentTx, doc: dict[str, Any]) -> Receipt:
+        """The mined receipt `doc` of `sent`; the journal records how it ended."""
+        receipt = Receipt.from_rpc(doc)
+        self.journal.settle(sent.client_id, receipt.status == 1)
+        return receipt
 
     async def reconcile(self, client_id: str, timeout: float | None = None) -> Receipt | None:
         """Find out what became of a journaled send. None: never sent, or dropped for good."""
@@ -202,7 +206,7 @@ class TxSender:
             return None
         found = await self.rpc.request("eth_getTransactionReceipt", [sent.tx_hash])
         if found:
-            return await self.wait_receipt(sent, 0)
+            return self._settled(sent, found)
         if await self.rpc.request("eth_getTransactionByHash", [sent.tx_hash]):
             return await self.wait_receipt(sent, timeout)
         mined_nonce = int(await self.rpc.request("eth_getTransactionCount", [self.address, "latest"]), 16)

@@ -52,10 +52,7 @@ class SwapDesk:
         route = await self.route(action)
         dex = self._dex(action)
         small = max(1, route.amount_in // 1000)
-        if isinstance(dex, UniswapV3):
-            probe = await dex.quote_route(route.tokens, route.fees, small, "exact_in")
-        else:
-            probe = await dex.quote_route(route.tokens, small, "exact_in")
+        probe = await dex.quote_route(route.tokens, route.fees, small, "exact_in")
         quote = self.to_quote(route, venue)
         if probe is None or probe.amount_out == 0 or route.amount_in == 0:
             return quote

@@ -10,7 +10,7 @@ from connectors.evm.abi import Fn
 from connectors.evm.addresses import Book, Token
 from connectors.evm.rpc import Reverted, Rpc
 from connectors.evm.sender import Call
-from connectors.evm.uniswap_v3 import ZERO, Mode, RouteQuote
+from connectors.evm.uniswap_v3 import ZERO, Mode, RouteQuote, best_route
 
 GET_PAIR = Fn("getPair(address,address)", "address")
 AMOUNTS_OUT = Fn("getAmountsOut(uint256,address[])", "uint256[]")
@@ -56,17 +56,19 @@ class UniswapV2:
             raise RejectedError(
                 self.rpc.venue, f"no Uniswap V2 pair route from {sell.symbol} to {buy.symbol}"
             )
-        quotes = await asyncio.gather(*(self.quote_route(r, raw, mode) for r in routes))
-        priced = [q for q in quotes if q is not None]
-        if not priced:
+        quotes = await asyncio.gather(
+            *(self.quote_route(r, (V2_FEE,) * (len(r) - 1), raw, mode) for r in routes)
+        )
+        best = best_route(quotes, mode)
+        if best is None:
             raise RejectedError(self.rpc.venue, f"no Uniswap V2 liquidity for {sell.symbol} -> {buy.symbol}")
-        if mode == "exact_in":
-            return max(priced, key=lambda q: (q.amount_out, -len(q.fees)))
-        return min(priced, key=lambda q: (q.amount_in, len(q.fees)))
+        return best
 
-    async def quote_route(self, route: tuple[Token, ...], raw: int, mode: Mode) -> RouteQuote | None:
+    async def quote_route(
+        self, route: tuple[Token, ...], fees: tuple[int, ...], raw: int, mode: Mode
+    ) -> RouteQuote | None:
+        """One route's price; `fees` are its hops' (every V2 pair charges `V2_FEE`), as V3 takes them."""
         path = [t.address for t in route]
-        fees = (V2_FEE,) * (len(route) - 1)
         try:
             if mode == "exact_in":
                 amounts = await self.rpc.read_one(self.router, AMOUNTS_OUT, raw, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +43,16 @@ class RouteQuote:
         for fee, token in zip(self.fees, self.tokens[1:], strict=True):
             hops.append(f"-{fee / 10_000:g}%->{token.symbol}")
         return f"{self.venue} " + "".join(hops)
+
+
+def best_route(quotes: Sequence[RouteQuote | None], mode: Mode) -> RouteQuote | None:
+    """Most out for exact-in, least in for exact-out (fewer hops on a tie); None if nothing priced."""
+    priced = [q for q in quotes if q is not None]
+    if not priced:
+        return None
+    if mode == "exact_in":
+        return max(priced, key=lambda q: (q.amount_out, -len(q.fees)))
+    return min(priced, key=lambda q: (q.amount_in, len(q.fees)))
 
 
 class UniswapV3:
@@ -89,13 +100,10 @@ class UniswapV3:
             raise RejectedError(
                 self.rpc.venue, f"no Uniswap V3 pool route from {sell.symbol} to {buy.symbol}"
             )
-        quotes = await asyncio.gather(*(self.quote_route(t, f, raw, mode) for t, f in routes))
-        priced = [q for q in quotes if q is not None]
-        if not priced:
+        best = best_route(await asyncio.gather(*(self.quote_route(t, f, raw, mode) for t, f in routes)), mode)
+        if best is None:
             raise RejectedError(self.rpc.venue, f"no Uniswap V3 liquidity for {sell.symbol} -> {buy.symbol}")
-        if mode == "exact_in":
-            return max(priced, key=lambda q: (q.amount_out, -len(q.fees)))
-        return min(priced, key=lambda q: (q.amount_in, len(q.fees)))
+        return best
 
     async def quote_route(
         self, tokens: tuple[Token, ...], fees: tuple[int, ...], raw: int, mode: Mode
