@@ -1,7 +1,7 @@
 """The vocabulary every layer shares: assets, amounts, actions, quotes, fills, positions, verdicts.
 
 Everything here is immutable, money is `Decimal`, times are UTC-aware. Raw integer amounts exist only
-at the chain edge (`Asset.to_raw` / `Asset.from_raw`).
+at the chain edge (`connectors.evm.tokens.to_raw` / `units`).
 """
 
 from connectors.domain.actions import (
@@ -20,7 +20,7 @@ from connectors.domain.actions import (
     action_from_dict,
     client_id_for,
 )
-from connectors.domain.assets import ALL, Amount, Asset, AssetAmount, Side, SizeUnit, utc_now
+from connectors.domain.assets import ALL, Amount, AssetAmount, Side, SizeUnit, utc_now
 from connectors.domain.market import Candle, Fill, FillStatus, Holdings, MarketView, Position, Quote
 from connectors.domain.verdict import Verdict, VerdictStatus, Violation
 
@@ -29,7 +29,6 @@ __all__ = [
     "ALL",
     "Action",
     "Amount",
-    "Asset",
     "AssetAmount",
     "Borrow",
     "Candle",

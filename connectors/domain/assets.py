@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 ALL: Literal["all"] = "all"
 """The whole balance / debt / position: resolved against holdings at execution time."""
@@ -67,25 +67,6 @@ class SizeUnit(StrEnum):
     BASE = "base"
     USD = "usd"
     CONTRACTS = "contracts"
-
-
-class Asset(Frozen):
-    """A token on a chain (or a venue's ledger asset when `chain` is a venue name)."""
-
-    symbol: str = Field(min_length=1)
-    chain: str = "paper"
-    address: str | None = None
-    decimals: int = Field(default=18, ge=0, le=36)
-
-    def to_raw(self, amount: Decimal) -> int:
-        """Decimal units -> integer base units; refuses amounts finer than the token allows."""
-        scaled = amount.scaleb(self.decimals)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{amount} {self.symbol} has more than {self.decimals} decimals")
-        return int(scaled)
-
-    def from_raw(self, raw: int) -> Decimal:
-        return Decimal(raw).scaleb(-self.decimals)
 
 
 class AssetAmount(Frozen):

@@ -82,9 +82,7 @@ class EvmConnector:
     async def execute(self, action: Action, *, client_id: str, quote: Quote | None = None) -> Fill:
         """Run `action` once. With `quote`, swap limits come from that (approved) quote, else from a fresh one."""
         self._actions.setdefault(client_id, action)
-        known = self._fills.get(client_id)
-        if known is None and self.sender.journal.get(client_id) is not None:
-            known = await self.lookup(client_id)
+        known = await self.lookup(client_id)
         if known is not None and known.status is FillStatus.REJECTED:
             raise RejectedError(self.name, f"{action.describe()} reverted on chain in tx {known.tx_hash}")
         if known is not None:
@@ -156,19 +154,19 @@ class EvmConnector:
         receipt = await self.sender.reconcile(client_id, timeout=self.sender.receipt_timeout)
         if receipt is None:
             return None
+        action = self._actions.get(client_id)
+        kind = getattr(action, "kind", "tx")
         if receipt.status != 1:
-            fill = Fill(client_id=client_id, venue=self.name, kind=getattr(self._actions.get(client_id), "kind", "tx"),
-                        status=FillStatus.REJECTED, tx_hash=receipt.tx_hash, note="reverted on chain", at=utc_now())  # fmt: skip
+            fill = Fill(client_id=client_id, venue=self.name, kind=kind, status=FillStatus.REJECTED,
+                        tx_hash=receipt.tx_hash, note="reverted on chain", at=utc_now())  # fmt: skip
+        elif isinstance(action, Swap):
+            sell, buy = self.book.token(action.sell), self.book.token(action.buy)
+            ref = self._quotes.get(client_id) or Quote(venue=self.name, asset_in=sell.symbol, amount_in=Decimal(0),
+                                                       asset_out=buy.symbol, amount_out=Decimal(0),
+                                                       price=Decimal(0), at=utc_now())  # fmt: skip
+            fill = self.swaps.fill_from(receipt, client_id, self.name, sell, buy, ref)
         else:
-            fill = make_fill(client_id, self.name, getattr(self._actions.get(client_id), "kind", "tx"), receipt,
-                             note="recovered from the chain by tx hash")  # fmt: skip
-            action = self._actions.get(client_id)
-            if isinstance(action, Swap):
-                sell, buy = self.book.token(action.sell), self.book.token(action.buy)
-                ref = self._quotes.get(client_id) or Quote(venue=self.name, asset_in=sell.symbol, amount_in=Decimal(0),
-                                                           asset_out=buy.symbol, amount_out=Decimal(0),
-                                                           price=Decimal(0), at=utc_now())  # fmt: skip
-                fill = self.swaps.fill_from(receipt, client_id, self.name, sell, buy, ref)
+            fill = make_fill(client_id, self.name, kind, receipt, note="recovered from the chain by tx hash")
         self._fills[client_id] = fill
         return fill
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectors.domain import Borrow, Fill, Repay, Supply, Withdraw
 from connectors.errors import RejectedError
 from connectors.evm.aave import Aave
-from connectors.evm.addresses import Vault
+from connectors.evm.addresses import Token, Vault
 from connectors.evm.erc4626 import Vaults
 from connectors.evm.fills import make_fill, moved
 from connectors.evm.sender import Receipt
@@ -63,7 +63,7 @@ class LendingDesk:
             receipt = await aave.borrow(token, raw, client_id=client_id)
         else:
             receipt = await aave.repay(token, raw, client_id=client_id)
-        return self._fill(receipt, action, client_id, f"{venue}:aave_v3", token.address, token.symbol)
+        return self._fill(receipt, action, client_id, f"{venue}:aave_v3", token)
 
     async def _vault(self, vault: Vault, action: LendingAction, client_id: str, venue: str) -> Fill:
         token = self.vaults.underlying(vault)
@@ -75,7 +75,7 @@ class LendingDesk:
             receipt = await self.vaults.redeem(vault, None, client_id=client_id)
         else:
             receipt = await self.vaults.withdraw(vault, raw, client_id=client_id)
-        fill = self._fill(receipt, action, client_id, f"{venue}:{vault.symbol}", token.address, token.symbol)
+        fill = self._fill(receipt, action, client_id, f"{venue}:{vault.symbol}", token)
         shares_out, shares_in = moved(receipt, vault.address, self.tokens.me)
         decimals = await self.vaults.share_decimals(vault)
         shares = shares_in if isinstance(action, Supply) else shares_out
@@ -84,14 +84,14 @@ class LendingDesk:
         )
         return fill.model_copy(update={"note": note})
 
-    def _fill(self, receipt: Receipt, action: LendingAction, client_id: str, venue: str, address: str,
-              symbol: str) -> Fill:  # fmt: skip
-        token = self.tokens.book.token(symbol)
-        out, into = moved(receipt, address, self.tokens.me)
+    def _fill(
+        self, receipt: Receipt, action: LendingAction, client_id: str, venue: str, token: Token
+    ) -> Fill:
+        out, into = moved(receipt, token.address, self.tokens.me)
         if isinstance(action, Supply | Repay):
             return make_fill(
-                client_id, venue, action.kind, receipt, asset_in=symbol, amount_in=units(token, out)
+                client_id, venue, action.kind, receipt, asset_in=token.symbol, amount_in=units(token, out)
             )
         return make_fill(
-            client_id, venue, action.kind, receipt, asset_out=symbol, amount_out=units(token, into)
+            client_id, venue, action.kind, receipt, asset_out=token.symbol, amount_out=units(token, into)
         )

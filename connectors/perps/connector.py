@@ -270,9 +270,8 @@ class PerpsConnector:
         return await self._executor.lookup(client_id, market)
 
     async def snapshot(self) -> Holdings:
-        balance = await self._read("fetching balance", lambda: self._ex.fetch_balance())
-        positions = await self.positions()
-        return parse.holdings(balance, positions, self._clock.now())
+        balances = await self.balance()
+        return Holdings(balances=balances, positions=tuple(await self.positions()), at=self._clock.now())
 
     def now(self) -> datetime:
         return self._clock.now()

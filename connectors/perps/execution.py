@@ -138,9 +138,7 @@ class Executor:
 
     async def _configure(self, spec: MarketSpec, action: OpenPosition) -> None:
         """Margin mode and leverage before the entry; never flip the mode under an open position."""
-        existing = next(
-            (p for p in await self._c.positions([spec.symbol]) if p.market == spec.symbol.upper()), None
-        )
+        existing = await self._held(spec)
         if existing is not None and existing.margin_mode != action.margin_mode:
             raise RejectedError(
                 self._c.name,
@@ -179,9 +177,14 @@ class Executor:
             price = ticker.reference_price or Decimal(0)
         return size_order(spec, OrderSize(action.size, action.size_unit), price)
 
+    async def _held(self, spec: MarketSpec) -> Position | None:
+        """The open position in this market, if any."""
+        return next(
+            (p for p in await self._c.positions([spec.symbol]) if p.market == spec.symbol.upper()), None
+        )
+
     async def _position_to_close(self, spec: MarketSpec, action: ClosePosition) -> Position:
-        positions = await self._c.positions([spec.symbol])
-        position = next((p for p in positions if p.market == spec.symbol.upper()), None)
+        position = await self._held(spec)
         if position is None:
             raise RejectedError(self._c.name, f"no open {spec.symbol} position to close")
         if action.side is not None and position.side is not action.side:

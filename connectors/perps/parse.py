@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.domain import Holdings, Position, Side
+from connectors.domain import Position, Side
 from connectors.perps.models import (
     BookLevel,
     FundingPayment,
@@ -125,10 +125,6 @@ def position(raw: dict[str, Any], spec: MarketSpec | None, venue: str) -> Positi
         take_profit=to_decimal(raw.get("takeProfitPrice")),
         venue=venue,
     )
-
-
-def holdings(balance: dict[str, Any], positions: list[Position], at: datetime) -> Holdings:
-    return Holdings(balances=balances(balance), positions=tuple(positions), at=at)
 
 
 def order_state(raw: dict[str, Any], spec: MarketSpec | None, venue: str) -> OrderState:
