@@ -99,8 +99,7 @@ class Dispatcher:
         if isinstance(action, Transfer):
             fill = self._move(acct, client_id, "transfer", action.asset.upper(), None, action.amount, now)
             return fill.model_copy(update={"note": f"to {action.to}"}), ZERO
-        if isinstance(action, Supply | Withdraw | Borrow | Repay):
-            self.lending.accrue(acct, now)
+        if isinstance(action, Supply | Withdraw | Borrow | Repay):  # interest accrued to now by the step
             handler = {
                 Supply: self.lending.supply,
                 Withdraw: self.lending.withdraw,

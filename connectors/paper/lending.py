@@ -42,8 +42,10 @@ class LendingEngine:
     def accrue(self, acct: Account, now: datetime) -> None:
         """Grow supplied and borrowed balances from `acct.last_accrual` to `now`."""
         last = acct.last_accrual
+        if last is not None and now <= last:  # a clock at or behind the last accrual never re-pays interest
+            return
         acct.last_accrual = now
-        if last is None or now <= last or not (acct.supplied or acct.borrowed):
+        if last is None or not (acct.supplied or acct.borrowed):
             return
         years = Decimal((now - last).total_seconds()) / SECONDS_PER_YEAR
         for book, rate_of in ((acct.supplied, "supply_apy"), (acct.borrowed, "borrow_apy")):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import connectors.paper as paper
-from connectors.domain import OpenPosition, Side, Swap
+from connectors.domain import OpenPosition, Side, Supply, Swap
 from connectors.errors import RejectedError
 from connectors.paper import PaperVenue, SqlitePaperStore
 from connectors.protocol import SimClock
@@ -72,6 +72,22 @@ async def test_clock_behind_the_last_step_never_settles_twice(clock: SimClock) -
     again.advance()
     pos = again.holdings().position("BTC")
     assert pos is not None and pos.funding_paid == D("6")  # 0.1 x 60000 x 0.001, once
+
+
+async def test_a_lending_action_behind_the_last_accrual_never_pays_interest_twice(clock: SimClock) -> None:
+    venue = build_venue(clock)
+    await venue.execute(Supply(asset="USDC", amount=D(1000)), client_id="s1")
+    clock.set(T0 + 200 * 24 * HOUR)
+    venue.advance()
+    grown = venue.holdings().supplied["USDC"]
+    assert grown > D(1000)
+    back = SimClock(T0 + 100 * 24 * HOUR)  # restored on a clock that is behind (jitter, another host)
+    again = PaperVenue.from_state(venue.to_state(), back, venue.feed)
+    await again.execute(Supply(asset="USDC", amount=D(1)), client_id="s2")
+    back.set(T0 + 200 * 24 * HOUR + HOUR)
+    again.advance()
+    # one more hour of interest on grown + 1, not another 100 days
+    assert grown + 1 < again.holdings().supplied["USDC"] < (grown + 1) * D("1.00001")
 
 
 async def test_market_view_resolves_assets_and_reports_lending_apy(clock: SimClock) -> None:
