@@ -35,6 +35,9 @@ from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
 ProgressFn = Callable[[int, int], None]
+Triggers = dict[str, tuple[float, float]]
+"""Per symbol, (down, up): the levels at which the venue may close something (see `_trigger_levels`)."""
+INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,9 @@ class Replay:
         self.workdir = workdir
         self._funding_seen: dict[str, Decimal] = {}
         self._stables = STABLES | {self.cash_asset}  # worth their face value in USD
-        self._highs = {b.symbol: b.high for b in self.bars}
-        self._lows = {b.symbol: b.low for b in self.bars}
+        self._priced = frozenset(b.symbol for b in self.bars)  # symbols the data prices
+        self._highs: dict[str, np.ndarray] = {}  # the bars' ranges as the venue trades them
+        self._lows: dict[str, np.ndarray] = {}
 
     async def run(self) -> ReplayResult:
         tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -127,6 +131,8 @@ class Replay:
         try:
             with replay_gc():  # see gc_tuning.py
                 venue = open_venue(self, workdir)
+                for symbol in self._priced:
+                    self._highs[symbol], self._lows[symbol] = venue.ranges(symbol)
                 return await self._loop(venue)
         finally:
             if venue is not None:
@@ -172,7 +178,7 @@ class Replay:
         decide_set = set(decide_at.tolist())
         errors: list[str] = []
         interval = master.interval_ns
-        triggers: list[tuple[str, float, int]] = []
+        triggers: Triggers = {}
         next_report = 0
         scan_from = 0
         at_ticks = master.times[ticks].tolist()  # open time (ns) of each tick's bar
@@ -237,7 +243,7 @@ class Replay:
         venue: VenueHandle,
         reader: FillReader,
         segments: list[Segment],
-        triggers: list[tuple[str, float, int]],
+        triggers: Triggers,
         scan_from: int,
         k: int,
     ) -> int:
@@ -272,7 +278,7 @@ class Replay:
         k: int,
         segments: list[Segment],
         venue: VenueHandle,
-        triggers: list[tuple[str, float, int]],
+        triggers: Triggers,
     ) -> None:
         if not fills:
             self._observe_funding(reader, book)
@@ -282,14 +288,14 @@ class Replay:
             for market in touched:
                 self._funding_seen.pop(market, None)
             self._observe_funding(reader, book)
-        prices = venue.prices_now(k)
-        seg = segment_of(book, prices, k, self._stables)
+        seg = segment_of(book, self._priced, k, self._stables)
         if seg.b != segments[-1].b or fills or abs(seg.a - segments[-1].a) > 1e-9:
             if segments[-1].start == k:
                 segments[-1] = seg
             else:
                 segments.append(seg)
-        triggers[:] = _trigger_levels(book)
+        triggers.clear()
+        triggers.update(_trigger_levels(book))
 
 
 def _sides(h: Exposure) -> dict[str, int]:
@@ -308,33 +314,33 @@ def _close_all(h: Exposure, cash_asset: str, stables: frozenset[str]) -> list[Ac
     return actions
 
 
-def _trigger_levels(h: Exposure) -> list[tuple[str, float, int]]:
-    """(symbol, level, direction): direction -1 fires when low <= level, +1 when high >= level."""
-    out: list[tuple[str, float, int]] = []
+def _trigger_levels(h: Exposure) -> Triggers:
+    """Per symbol (down, up): a bar touches a level when its low <= down or its high >= up (the
+    highest level that fires on a fall, the lowest that fires on a rise; -inf / inf when none)."""
+    out: Triggers = {}
     for p in h.positions:
         s = market_base(p.market)
-        sign = p.sign
+        down, up = out.get(s, (-INF, INF))
         for level, adverse in ((p.liquidation_price, True), (p.stop_loss, True), (p.take_profit, False)):
             if level is None:
                 continue
-            down = (sign > 0) == adverse
-            out.append((s, float(level), -1 if down else 1))
+            if (p.sign > 0) == adverse:
+                down = max(down, float(level))
+            else:
+                up = min(up, float(level))
+        out[s] = (down, up)
     return out
 
 
 def _first_trigger(
-    triggers: list[tuple[str, float, int]],
-    highs: dict[str, np.ndarray],
-    lows: dict[str, np.ndarray],
-    lo: int,
-    hi: int,
+    triggers: Triggers, highs: dict[str, np.ndarray], lows: dict[str, np.ndarray], lo: int, hi: int
 ) -> int | None:
     """First bar in [lo, hi) whose range touches a trigger level, if any."""
     first: int | None = None
-    for s, level, direction in triggers:
-        if s not in highs or hi <= lo:
+    for s, (down, up) in triggers.items():
+        if s not in highs or hi <= lo or (down == -INF and up == INF):
             continue
-        seg = lows[s][lo:hi] <= level if direction < 0 else highs[s][lo:hi] >= level
+        seg = (lows[s][lo:hi] <= down) | (highs[s][lo:hi] >= up)
         if seg.any():
             j = lo + int(np.argmax(seg))
             first = j if first is None else min(first, j)

@@ -6,6 +6,7 @@ closes, `a + sum(b_s x close_s)` (a `Segment`); the curve is drawn from the segm
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,10 +48,10 @@ def equity_at(h: Exposure, prices: dict[str, Decimal], stables: frozenset[str]) 
     return total
 
 
-def segment_of(h: Exposure, prices: dict[str, float], k: int, stables: frozenset[str]) -> Segment:
+def segment_of(h: Exposure, priced: Collection[str], k: int, stables: frozenset[str]) -> Segment:
     """Linear equity model (floats: it only draws the curve) from the book at tick k.
 
-    Assets priced by the data go into `b` (quantity per symbol); everything else is constant: stables
+    Assets priced by the data (`priced`, symbols) go into `b` (quantity per symbol); everything else is constant: stables
     and unpriced lending at face value, each perp's margin minus `sign x size x entry` (its PnL is
     `sign x size x (price - entry)`). Unpriced non-stable balances count 0, as in the venue's equity.
     """
@@ -58,21 +59,21 @@ def segment_of(h: Exposure, prices: dict[str, float], k: int, stables: frozenset
     const = 0.0
     for asset, amount in h.balances.items():
         a = asset.upper()
-        if a in prices:
+        if a in priced:
             b[a] = b.get(a, 0.0) + float(amount)
         elif a in stables:
             const += float(amount)
     for p in h.positions:
         s = market_base(p.market)
         const += float(p.margin)
-        if s in prices:
+        if s in priced:
             qty = p.sign * float(p.size)
             b[s] = b.get(s, 0.0) + qty
             const -= qty * float(p.entry_price)
     for book, sign in ((h.supplied, 1.0), (h.borrowed, -1.0)):
         for asset, amount in book.items():
             a = asset.upper()
-            if a in prices:
+            if a in priced:
                 b[a] = b.get(a, 0.0) + sign * float(amount)
             else:
                 const += sign * float(amount)

@@ -51,16 +51,11 @@ def permissive_policy() -> RiskPolicy:
     )
 
 
-def load_feed(feed: PriceFeed, replay: Replay) -> dict[str, np.ndarray]:
-    """All bars go in up front: the feed itself hides every bar that has not closed at `now`.
-
-    Returns each symbol's tradeable opens (what a fill at a bar boundary pays, before slippage).
-    """
+def load_feed(feed: PriceFeed, replay: Replay) -> None:
+    """All bars go in up front: the feed itself hides every bar that has not closed at `now`."""
     prev_close_fill = replay.fill.fill_price == "close"
-    tradeable: dict[str, np.ndarray] = {}
     for b in replay.bars:
         opens = np.r_[b.open[:1], b.close[:-1]] if prev_close_fill else b.open
-        tradeable[b.symbol] = opens
         # the fill-at-close model opens each bar at the previous close; bad ticks in the data
         # (a high below the close, ...) are widened so every bar is a consistent OHLC range
         highs = np.maximum(b.high, np.maximum(opens, b.close))
@@ -74,7 +69,6 @@ def load_feed(feed: PriceFeed, replay: Replay) -> dict[str, np.ndarray]:
     for symbol, series in replay.marks.items():
         for t, v in zip((series.times // 1000 / 1e6).tolist(), series.values.tolist(), strict=True):
             feed.append_mark(symbol, t, v)
-    return tradeable
 
 
 class _Market:
@@ -112,7 +106,7 @@ class VenueHandle:
         self.feed = PriceFeed(
             self.clock, interval=timedelta(microseconds=max(replay.bars[0].interval_ns, 1000) // 1000)
         )
-        self.opens = load_feed(self.feed, replay)
+        load_feed(self.feed, replay)
         fee_bps = replay.fill.fee * BPS
         slip = replay.fill.slippage_bps
         cash_asset = replay.cash_asset
@@ -155,11 +149,11 @@ class VenueHandle:
     def cursor(self, k: int) -> None:
         self.k = k
 
-    def prices_now(self, k: int) -> dict[str, float]:
-        """The price each symbol trades at, at tick k (the venue's own view of it)."""
-        if k < len(next(iter(self.opens.values()))):
-            return {s: float(o[k]) for s, o in self.opens.items()}
-        return {s: float(c[-1]) for s, c in self.closes.items()}
+    def ranges(self, symbol: str) -> tuple[np.ndarray, np.ndarray]:
+        """(highs, lows) of `symbol`'s bars as the venue trades them (widened to hold open and close):
+        views of the feed's columns, which a replay never appends to."""
+        _, lows, highs = self.feed.bar_columns(symbol)
+        return np.frombuffer(highs, dtype=np.float64), np.frombuffer(lows, dtype=np.float64)
 
     def step(self) -> tuple[list[Fill], Exposure]:
         """Venue-only: settle stops, liquidations, funding and interest up to now."""

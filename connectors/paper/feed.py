@@ -13,6 +13,7 @@ garbage collector to walk) searched with `bisect`, so a backtester can `append` 
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -272,7 +273,7 @@ class PriceFeed:
     def bar_at(self, symbol: str, i: int) -> Bar:
         return self._candles[symbol].bar(i)
 
-    def bar_columns(self, symbol: str) -> tuple[Sequence[float], Sequence[float], Sequence[float]]:
+    def bar_columns(self, symbol: str) -> tuple[array[float], array[float], array[float]]:
         """(open times, lows, highs) of every stored bar by index, for cheap float screening (read only)."""
         series = self._candles[symbol]
         return series.times, series.lows, series.highs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
@@ -99,7 +100,7 @@ def _replay(
     symbol = pricer.symbol_for(pos.market)
     span = feed.bar_span(symbol, after, upto) if symbol else range(0)
     step = feed.bar_seconds(symbol) if symbol and span else 0.0
-    times, lows, highs = feed.bar_columns(symbol) if symbol and span else ((), (), ())
+    times, lows, highs = feed.bar_columns(symbol) if symbol and span else (_NONE, _NONE, _NONE)
     fsym = pricer.funding_symbol(pos.market)
     funding = feed.funding_between(fsym, after, upto) if fsym else []
     fills: list[Fill] = []
@@ -136,6 +137,7 @@ def _replay(
 
 
 INF = float("inf")
+_NONE: array[float] = array("d")  # the columns of a position whose market has no bars (read only)
 VECTOR_SPAN = 64  # from about this many bars on, one numpy pass beats a Python loop over the bars
 
 
@@ -149,9 +151,7 @@ def _ending_by(times: Sequence[float], step: float, i: int, n: int, t: float) ->
     return k
 
 
-def _first_reaching(
-    lows: Sequence[float], highs: Sequence[float], i: int, n: int, down: float, up: float
-) -> int:
+def _first_reaching(lows: array[float], highs: array[float], i: int, n: int, down: float, up: float) -> int:
     """First index in [i, n) whose bar reaches a level (low <= down or high >= up), else n."""
     if down == -INF and up == INF:  # no level to reach (say, a 1x long without stops)
         return n
@@ -161,8 +161,8 @@ def _first_reaching(
         return i
     import numpy as np  # only long quiet stretches (a replay) get here
 
-    lo = np.frombuffer(lows, dtype=np.float64, count=n)[i:]  # type: ignore[call-overload]
-    hi = np.frombuffer(highs, dtype=np.float64, count=n)[i:]  # type: ignore[call-overload]
+    lo = np.frombuffer(lows, dtype=np.float64, count=n)[i:]
+    hi = np.frombuffer(highs, dtype=np.float64, count=n)[i:]
     hit = np.flatnonzero((lo <= down) | (hi >= up))
     return i + int(hit[0]) if len(hit) else n
 

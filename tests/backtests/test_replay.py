@@ -12,6 +12,7 @@ import pytest
 
 from backtests import load_candles, run_backtest, run_backtest_async
 from backtests.api import DataSet
+from backtests.data import Bars
 from connectors.domain import Action, Holdings, MarketView, Swap
 from strategies.base import StrategyConfig, register
 
@@ -199,7 +200,6 @@ def test_bad_inputs_are_clear_errors(walk_csv: Path) -> None:
 
 def test_dataset_input_skips_files() -> None:
     df = random_walk(120)
-    from backtests.data import Bars
 
     res = run_backtest(
         "sma_cross", DataSet([Bars.from_frame("BTC", df)]), {"fast": "3", "slow": "10"}, cash=Decimal(1000)
@@ -220,7 +220,7 @@ async def test_two_symbols_are_aligned_on_the_first_timeline(walk_csv: Path, tmp
 
 
 def test_align_fills_gaps_with_flat_bars() -> None:
-    from backtests.data import Bars, align
+    from backtests.data import align
 
     t = np.arange(5, dtype=np.int64) * 3600 * 10**9
     a = Bars("A", t, *(np.full(5, 10.0) for _ in range(4)), np.ones(5))
@@ -245,3 +245,17 @@ async def test_sync_api_works_inside_a_running_loop(walk_csv: Path) -> None:
     )
     assert res.stats["trades"] == len(res.trades) > 0
     assert seen[-1] == (400, 400) and all(d <= t for d, t in seen)
+
+
+def test_a_bad_tick_the_venue_trades_on_is_watched_by_the_replay_too() -> None:
+    """The venue widens a bar whose open lies outside its high/low; the replay must step at that bar,
+    not at the next decision, when the widened range liquidates a position."""
+    df = random_walk(400)
+    params = {"fast": "3", "slow": "8", "mode": "long_short"}
+    clean = run_backtest("sma_cross", DataSet([Bars.from_frame("BTC", df)]), params, cash=Decimal(1000))
+    short = next(t for t in clean.trades if t.side == "short" and t.exit_bar - t.entry_bar > 6)
+    spike = short.entry_bar + 2
+    df.loc[spike, "open"] = df.loc[spike, "close"] * 3  # above the bar's recorded high
+    res = run_backtest("sma_cross", DataSet([Bars.from_frame("BTC", df)]), params, cash=Decimal(1000))
+    (liquidated,) = [t for t in res.trades if t.closed_by == "liquidation"]
+    assert (liquidated.entry_bar, liquidated.exit_bar) == (short.entry_bar, spike + 1)
