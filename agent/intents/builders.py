@@ -17,6 +17,7 @@ from agent.intents.mentions import (
     find_mentions,
     floating_qtys,
     is_stable,
+    opposite,
     primary_role,
 )
 from agent.intents.models import (
@@ -62,10 +63,6 @@ def amount_value(qty: Qty) -> Decimal | str:
         return "all"
     assert qty.value is not None
     return pct_string(qty.value) if qty.kind == "frac" else qty.value
-
-
-def _other(role: Role) -> Role:
-    return "buy" if role == "sell" else "sell"
 
 
 def _single_floating(toks: list[Tok]) -> Qty | Literal["many"] | None:
@@ -156,11 +153,11 @@ def trade_amount(
     if qty.kind != "usd":
         return qty, role, False
     mine = sides.get(role)
-    other = sides.get(_other(role))
+    other = sides.get(opposite(role))
     if mine is not None and is_stable(mine.symbol):
         return Qty("num", qty.value), role, False
     if other is not None and is_stable(other.symbol):
-        return Qty("num", qty.value), _other(role), False
+        return Qty("num", qty.value), opposite(role), False
     return qty, role, True
 
 
@@ -263,7 +260,7 @@ def build_lending(toks: list[Tok], kind: str) -> Intent:
     other_venue = ft.venue(toks)
     mentions = [m for m in find_mentions(toks) if m.marker not in _COLLATERAL_MARKS or kind != "borrow"]
     symbols = list(dict.fromkeys(m.symbol for m in mentions))
-    verb = {"supply": "supply", "withdraw": "withdraw", "borrow": "borrow", "repay": "repay"}[kind]
+    verb = kind
     if other_venue and other_venue not in LENDING_PROTOCOLS:
         return ask(
             f"{other_venue} is not a lending protocol I support; where should I {verb} (aave, compound …)?"

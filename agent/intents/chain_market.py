@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from agent.intents.lexicon import STABLECOINS
+from agent.intents.lexicon import STABLECOINS, WRAPPED
 from connectors.domain import MarketView, Swap
 from connectors.errors import ConnectorError
 from connectors.protocol import Clock, Connector
-
-_WRAPPED = {"ETH": "WETH", "BTC": "WBTC"}
 
 
 class QuotedPrices:
@@ -28,7 +26,7 @@ class QuotedPrices:
         sym = symbol.upper()
         if sym in STABLECOINS or sym == self.quote_asset:
             return Decimal(1)
-        sell = _WRAPPED.get(sym, sym)
+        sell = WRAPPED.get(sym, sym)
         try:
             quote = await self.venue.quote(Swap(sell=sell, buy=self.quote_asset, amount=Decimal(1)))
         except (ConnectorError, ValueError, KeyError):

@@ -188,7 +188,7 @@ def schedule(toks: list[Tok]) -> Schedule:
         t = tok.text
         if t in _ADVERBS and out.interval_min is None:
             out.interval_min, out.mentioned = _ADVERBS[t], True
-        elif t in ("every", "each", "per", "once", "a", "an") and out.interval_min is None:
+        elif t in _EVERY and out.interval_min is None:
             step, j = 1, i + 1
             if j < n and toks[j].text == "other":
                 step, j = 2, j + 1
@@ -212,7 +212,7 @@ def schedule(toks: list[Tok]) -> Schedule:
             out.count, out.mentioned = int(tok.value), True
             tok.used = True
         elif t in _COUNT_NOUNS and i > 0 and _num(toks[i - 1]) and not toks[i - 1].pct:
-            if not (i + 1 < n and toks[i + 1].text in _EVERY | {"per"}):
+            if not (i + 1 < n and toks[i + 1].text in _EVERY):
                 value = toks[i - 1].value
                 assert value is not None
                 out.count, out.mentioned = int(value), True
@@ -252,6 +252,6 @@ def income_period(toks: list[Tok]) -> tuple[int, str] | None:
         if period is None:
             continue
         prev = toks[i - 1].text if i else ""
-        if tok.text in ("monthly", "annually", "yearly", "weekly", "daily", "pa") or prev in _EVERY | {"per"}:
+        if tok.text in ("monthly", "annually", "yearly", "weekly", "daily", "pa") or prev in _EVERY:
             return i, period
     return None

@@ -214,6 +214,8 @@ VENUES: dict[str, str] = {
     "paper": "paper",
     "devnet": "devnet",
 }
+# Native coins and the ERC-20 wrapper that stands in for them on chain.
+WRAPPED = {"ETH": "WETH", "BTC": "WBTC"}
 LENDING_PROTOCOLS = frozenset({"aave", "compound", "morpho", "spark", "euler", "venus", "radiant", "maker"})
 PERP_VENUES = frozenset(
     {"hyperliquid", "binance", "bybit", "okx", "dydx", "gmx", "kraken", "bitget", "kucoin", "gate", "deribit",

@@ -18,9 +18,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
-from agent.intents.models import ClarifyIntent, Intent, fraction_of, intent_from_dict
+from agent.intents.models import SYMBOL_FIELDS, ClarifyIntent, Intent, fraction_of, intent_from_dict
 from agent.intents.parser import parse
-from agent.intents.scan import tokenize
+from agent.intents.scan import Tok, tokenize
 from connectors.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,9 @@ def _payload(message: AIMessage) -> dict[str, Any] | None:
     return data
 
 
-def _numbers_in(text: str) -> set[Decimal]:
+def _numbers_in(toks: list[Tok]) -> set[Decimal]:
     values: set[Decimal] = set()
-    for tok in tokenize(text):
+    for tok in toks:
         if tok.value is not None:
             values.add(abs(tok.value))
             if tok.kind == "frac":
@@ -84,7 +84,6 @@ def _numbers_in(text: str) -> set[Decimal]:
 
 _CHECKED_NUMBERS = ("amount", "size", "principal_amount", "target_income", "leverage", "stop_loss",
                     "take_profit", "stop_loss_pct", "take_profit_pct", "max_slippage_bps")  # fmt: skip
-_SYMBOL_FIELDS = ("sell", "buy", "asset", "market", "principal_asset")
 
 
 def ungrounded(intent: Intent, text: str) -> str | None:
@@ -95,7 +94,7 @@ def ungrounded(intent: Intent, text: str) -> str | None:
     symbols = {t.asset for t in toks if t.asset}
     if getattr(intent, "kind", "") in ("wrap", "unwrap"):
         symbols |= {"ETH", "WETH"}
-    for name in _SYMBOL_FIELDS:
+    for name in SYMBOL_FIELDS:
         value = getattr(intent, name, None)
         if value is None or value in symbols:
             continue
@@ -105,7 +104,7 @@ def ungrounded(intent: Intent, text: str) -> str | None:
     to = getattr(intent, "to", None)
     if to is not None and to.lower() not in text.lower():
         return "the recipient address was not in the request"
-    numbers = _numbers_in(text)
+    numbers = _numbers_in(toks)
     products = {a * b for a in numbers for b in numbers}
     for name in _CHECKED_NUMBERS:
         value = getattr(intent, name, None)

@@ -91,7 +91,7 @@ def primary_role(toks: list[Tok]) -> Role | None:
     return None
 
 
-def _opposite(role: Role) -> Role:
+def opposite(role: Role) -> Role:
     return "buy" if role == "sell" else "sell"
 
 
@@ -145,24 +145,24 @@ def assign_roles(mentions: list[Mention], primary: Role | None) -> None:
         elif mk in _BUY_PREPS or mk in BUY_VERBS:
             m.role = "buy"
         elif mk in _OPPOSITE_PREPS and primary is not None:
-            m.role = _opposite(primary)
+            m.role = opposite(primary)
         elif mk == "for" and primary is None and len(mentions) == 2:
             m.role = "buy"  # verbless "2 ETH for USDC": what you get goes after 'for'
     for m in mentions:
         if m.link is not None:
             partner = mentions[m.link]
             m.role = partner.role or primary or "buy"
-            partner.role = _opposite(m.role)
+            partner.role = opposite(m.role)
     unassigned = [m for m in mentions if m.role is None]
     assigned = [m for m in mentions if m.role is not None]
     if len(mentions) == 2 and len(unassigned) == 1:
         other = assigned[0].role
         assert other is not None
-        unassigned[0].role = _opposite(other)
+        unassigned[0].role = opposite(other)
     elif len(mentions) == 1 and unassigned and primary is not None:
         unassigned[0].role = primary
     elif len(mentions) == 2 and len(unassigned) == 2 and primary is not None:
-        mentions[0].role, mentions[1].role = primary, _opposite(primary)
+        mentions[0].role, mentions[1].role = primary, opposite(primary)
 
 
 def floating_qtys(toks: list[Tok]) -> list[tuple[int, Qty]]:

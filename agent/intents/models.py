@@ -14,6 +14,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 
 from connectors.domain.assets import PositiveDecimal
 
+# Intent fields that name an asset or market symbol.
+SYMBOL_FIELDS = ("sell", "buy", "asset", "market", "principal_asset")
+
 _PCT = re.compile(r"^(\d+(?:\.\d+)?)%$")
 
 

@@ -73,7 +73,6 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"(\d)\s*(?:times|×)\s+(?=leverage)", r"\1x "),
         (r"(\d)\s*(?:usd|dollars?|bucks)\b", r"\1 usd"),
         (r"(\d),(?=\d{3}\b)", r"\1"),
-        (r"(\d),(?=\d{3}\b)", r"\1"),
         (r"(?<=[a-z])/(mo|month|yr|year|day|week|wk)\b", r" per \1"),
         (r"(?<=\d)/(mo|month|yr|year|day|week|wk)\b", r" per \1"),
         (r"(?<=\d)\s*/\s*(mo|month|yr|year|day|week|wk)\b", r" per \1"),

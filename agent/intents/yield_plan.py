@@ -49,7 +49,7 @@ def _money(x: Decimal) -> str:
     return f"${x:,.0f}" if x >= 100 else f"${x:,.2f}"
 
 
-def _action_for(option: YieldOption, intent: YieldGoalIntent, price: Decimal) -> Supply | OpenPosition | None:
+def _action_for(option: YieldOption, intent: YieldGoalIntent) -> Supply | OpenPosition | None:
     if option.kind in ("lending", "vault", "staking"):
         return Supply(
             asset=intent.principal_asset,
@@ -67,7 +67,6 @@ def _action_for(option: YieldOption, intent: YieldGoalIntent, price: Decimal) ->
             venue=option.venue,
             reason=f"yield goal: {option.name} (hedges the spot you hold)",
         )
-    del price
     return None
 
 
@@ -126,7 +125,7 @@ def plan_yield(
     actions: tuple[Supply | OpenPosition, ...] = ()
     steps: list[PlanStep] = [PlanStep(kind="info", description=answer)]
     if pick is not None:
-        action = _action_for(pick.option, intent, price)
+        action = _action_for(pick.option, intent)
         if action is not None:
             actions = (action,)
             steps.append(PlanStep(kind="action", description=action.describe(), action_index=0))

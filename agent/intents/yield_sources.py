@@ -10,11 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from agent.intents.lexicon import WRAPPED
 from agent.intents.plan_models import YieldOption
 from agent.intents.yield_plan import carry_option
 from connectors.errors import FrameworkError
-
-_ONCHAIN = {"BTC": "WBTC", "ETH": "WETH"}
 
 
 async def lending_options(venue: Any, asset: str) -> list[YieldOption]:
@@ -24,7 +23,7 @@ async def lending_options(venue: Any, asset: str) -> list[YieldOption]:
     aave = getattr(getattr(venue, "lending", None), "aave", None)
     book = getattr(venue, "book", None)
     if aave is not None and book is not None:
-        symbol = _ONCHAIN.get(asset, asset)
+        symbol = WRAPPED.get(asset, asset)
         try:
             reserve = await aave.reserve(book.token(symbol))
         except (FrameworkError, KeyError, ValueError):
@@ -36,7 +35,7 @@ async def lending_options(venue: Any, asset: str) -> list[YieldOption]:
             )  # fmt: skip
     markets = getattr(getattr(venue, "config", None), "lending", None)
     if isinstance(markets, dict):
-        market = markets.get(asset) or markets.get(_ONCHAIN.get(asset, asset))
+        market = markets.get(asset) or markets.get(WRAPPED.get(asset, asset))
         if market is not None and market.supply_apy > 0:
             options.append(
                 YieldOption(name=f"paper lending {asset} supply", kind="lending", asset=asset, apy=market.supply_apy,
