@@ -14,13 +14,13 @@ garbage collector to walk) searched with `bisect`, so a backtester can `append` 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from connectors.domain import Candle, MarketView
+from connectors.domain import Candle
 from connectors.paper.series import Bar, CandleColumns, Points, TimeLike, dec, from_epoch, to_epoch
 from connectors.protocol import Clock
 
@@ -254,13 +254,7 @@ class PriceFeed:
 
     def bars_ending_between(self, symbol: str, after: float, upto: float) -> list[Bar]:
         """Bars whose end (`time + interval`) falls in `(after, upto]`, oldest first."""
-        series = self._candles.get(symbol)
-        if series is None:
-            return []
-        step = series.interval
-        lo = bisect_right(series.times, after - step)
-        hi = bisect_right(series.times, upto - step)
-        return [series.bar(i) for i in range(lo, hi)]
+        return [self.bar_at(symbol, i) for i in self.bar_span(symbol, after, upto)]
 
     def bar_span(self, symbol: str, after: float, upto: float) -> range:
         """Indices of the bars `bars_ending_between` returns (read with `bar_at` / `bar_columns`)."""
@@ -306,42 +300,4 @@ class PriceFeed:
                 volume=series.volumes[i],
             )
             for i in range(max(0, end - lookback), end)
-        )
-
-    def first_time(self, symbol: str) -> datetime | None:
-        series = self._candles.get(symbol.upper())
-        return from_epoch(series.times[0]) if series and series.times else None
-
-    def index_at(self, symbol: str, when: TimeLike) -> int:
-        """Index of the first bar opening at or after `when` (for backtesters walking the series)."""
-        return bisect_left(self._candles[symbol.upper()].times, to_epoch(when))
-
-    async def market_view(self, symbols: Sequence[str], lookback: int) -> MarketView:
-        return self.view(symbols, lookback)
-
-    def view(
-        self, symbols: Sequence[str], lookback: int, *, lending_apy: Mapping[str, Decimal] | None = None
-    ) -> MarketView:
-        """Synchronous `market_view`: prices, closes, funding as of now; unknown symbols are omitted."""
-        now_dt = self.clock.now()
-        now = now_dt.timestamp()
-        prices: dict[str, Decimal] = {}
-        closes: dict[str, tuple[float, ...]] = {}
-        funding: dict[str, Decimal] = {}
-        for raw in symbols:
-            symbol = raw.upper()
-            value = self.last(symbol, now)
-            if value is not None:
-                prices[symbol] = dec(value)
-                closes[symbol] = self.closes(symbol, lookback, now)
-            rate = self.funding_rate(symbol, now)
-            if rate is not None:
-                funding[symbol] = rate
-        # model_construct: the values are built here with the right types; skips validation per step.
-        return MarketView.model_construct(
-            at=now_dt,
-            prices=prices,
-            closes=closes,
-            funding_rates=funding,
-            lending_apy=dict(lending_apy or {}),
         )

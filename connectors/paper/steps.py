@@ -114,7 +114,7 @@ def _replay(
         if i < stop:
             bar = feed.bar_at(symbol or "", i)  # i < n: the span is only non-empty with a symbol
             i += 1
-            hit = _check_bar(acct, perps, pos, bar, marks, from_epoch(bar.time + step), liq)
+            hit = check_bar(acct, perps, pos, bar, marks, from_epoch(bar.time + step), liq)
             if hit:
                 fills.extend(hit)
                 if pos.market in acct.positions:
@@ -190,13 +190,6 @@ def _screen(pos: PerpState, liq: Decimal | None) -> tuple[float, float]:
 
 
 def check_bar(
-    acct: Account, perps: PerpEngine, pos: PerpState, bar: Bar, marks: dict[str, Decimal], now: datetime
-) -> list[Fill]:
-    """Triggers for one position over one bar ending at `now`; at most one event closes the position."""
-    return _check_bar(acct, perps, pos, bar, marks, now, perps.liquidation_price(acct, pos, marks))
-
-
-def _check_bar(
     acct: Account,
     perps: PerpEngine,
     pos: PerpState,

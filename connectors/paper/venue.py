@@ -189,8 +189,6 @@ class PaperVenue:
             self._commit(acct, fills)
             return out
 
-    on_bar = advance
-
     def deposit(self, asset: str, amount: Decimal, *, client_id: str | None = None) -> Fill:
         """Fund the paper wallet (a faucet); idempotent when a `client_id` is given."""
         if not amount.is_finite() or amount <= 0:

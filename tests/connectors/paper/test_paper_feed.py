@@ -20,28 +20,25 @@ def feed(clock: SimClock) -> PriceFeed:
     return feed
 
 
-async def test_market_view_never_shows_an_unfinished_or_future_bar(clock: SimClock, feed: PriceFeed) -> None:
+def test_reads_never_show_an_unfinished_or_future_bar(clock: SimClock, feed: PriceFeed) -> None:
     clock.set(T0 + 2 * HOUR)  # bars 0 and 1 complete; bar 2 just opened at 101.5
-    view = await feed.market_view(["btc"], lookback=10)
-    assert view.closes["BTC"] == (100.0, 101.0)
-    assert view.price("BTC") == D("101.5")
-    assert view.funding_rates["BTC"] == D("0.0001")
-    assert view.at == T0 + 2 * HOUR
+    assert feed.closes("BTC", 10) == (100.0, 101.0)
+    assert feed.price("BTC") == D("101.5")
+    assert feed.funding_rate("BTC") == D("0.0001")
 
 
-async def test_lookback_keeps_the_newest_closes_oldest_first(clock: SimClock, feed: PriceFeed) -> None:
+def test_lookback_keeps_the_newest_closes_oldest_first(clock: SimClock, feed: PriceFeed) -> None:
     clock.set(T0 + 10 * HOUR)
-    view = await feed.market_view(["BTC"], lookback=3)
-    assert view.closes["BTC"] == (102.0, 103.0, 104.0)
-    assert view.price("BTC") == D(104)
-    assert view.funding_rates["BTC"] == D("-0.0002")
+    assert feed.closes("btc", 3) == (102.0, 103.0, 104.0)
+    assert feed.price("BTC") == D(104)
+    assert feed.funding_rate("BTC") == D("-0.0002")
 
 
 def test_before_any_bar_there_is_no_price(clock: SimClock) -> None:
     feed = PriceFeed(clock)
     feed.append("ETH", T0 + HOUR, 1, 1, 1, 1)
-    assert feed.price("ETH") is None
-    assert feed.view(["ETH", "NOPE"], 5).prices == {}
+    assert feed.price("ETH") is None and feed.closes("ETH", 5) == ()
+    assert feed.price("NOPE") is None
 
 
 def test_bars_must_arrive_in_time_order_with_sane_ohlc(feed: PriceFeed) -> None:
