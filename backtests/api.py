@@ -166,10 +166,10 @@ async def run_backtest_async(
     if cash_d <= 0:
         raise DataError("cash must be positive")
     strat_params: dict[str, Any] = dict(params)
-    if strategy == "sma_cross" and "size_buffer" not in strat_params:
+    accepts = next((i.params for i in list_strategies() if i.name == strategy), {})
+    if "size_buffer" in accepts and "size_buffer" not in strat_params:
         # all equity, less what the fill will cost (fee and slippage on the entry, and on the exit when reversing)
         strat_params["size_buffer"] = str(fill.fee + fill.slippage_bps / 10_000)
-    accepts = next((i.params for i in list_strategies() if i.name == strategy), {})
     if "symbol" in accepts and "symbol" not in strat_params:
         strat_params["symbol"] = ds.bars[0].symbol  # single-asset strategies trade the first data file
     if "quote" in accepts and "quote" not in strat_params:

@@ -115,8 +115,9 @@ class Replay:
         self.progress = progress
         self.workdir = workdir
         self._funding_seen: dict[str, Decimal] = {}
-        self._stables = STABLES | {self.cash_asset}  # worth their face value in USD
+        self.stables = STABLES | {self.cash_asset}  # worth their face value in USD
         self._priced = frozenset(b.symbol for b in self.bars)  # symbols the data prices
+        self.interval_ns = self.bars[0].interval_ns  # aligned bars share the first file's timeline
         self._highs: dict[str, np.ndarray] = {}  # the bars' ranges as the venue trades them
         self._lows: dict[str, np.ndarray] = {}
 
@@ -177,7 +178,7 @@ class Replay:
         ticks = np.union1d(decide_at, venue_at).astype(np.int64)
         decide_set = set(decide_at.tolist())
         errors: list[str] = []
-        interval = master.interval_ns
+        interval = self.interval_ns
         triggers: Triggers = {}
         next_report = 0
         scan_from = 0
@@ -209,7 +210,7 @@ class Replay:
         if fills:
             reader.apply(fills, n - 1, _sides(held))
         self._observe_funding(reader, held)
-        closing = _close_all(held, self.cash_asset, self._stables)
+        closing = _close_all(held, self.cash_asset, self.stables)
         if closing:
             state = await venue.tick("bt-end", requested=closing, strategy=False)
             errors.extend(state.get("errors", []))
@@ -222,7 +223,7 @@ class Replay:
             errors.append(f"{sym}: position still open at the end; closed in the book at the last close")
             book.close_all({sym: last_prices.get(market_base(sym), 0.0)}, float(self.fill.fee), end, n - 1)
         equity, exposure = curve(segments, closes, n)
-        final = equity_at(held, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()}, self._stables)
+        final = equity_at(held, {s: Decimal(repr(float(c[-1]))) for s, c in closes.items()}, self.stables)
         equity[-1] = float(final) if final is not None else equity[-1]
         if self.progress is not None:
             self.progress(n, n)
@@ -280,15 +281,13 @@ class Replay:
         venue: VenueHandle,
         triggers: Triggers,
     ) -> None:
-        if not fills:
-            self._observe_funding(reader, book)
-        else:
+        if fills:
             reader.apply(fills, k, _sides(book))
             touched = {f.asset_in.upper() for f in fills} | {f.asset_out.upper() for f in fills}
             for market in touched:
                 self._funding_seen.pop(market, None)
-            self._observe_funding(reader, book)
-        seg = segment_of(book, self._priced, k, self._stables)
+        self._observe_funding(reader, book)
+        seg = segment_of(book, self._priced, k, self.stables)
         if seg.b != segments[-1].b or fills or abs(seg.a - segments[-1].a) > 1e-9:
             if segments[-1].start == k:
                 segments[-1] = seg

@@ -60,7 +60,7 @@ def load_feed(feed: PriceFeed, replay: Replay) -> None:
         # (a high below the close, ...) are widened so every bar is a consistent OHLC range
         highs = np.maximum(b.high, np.maximum(opens, b.close))
         lows = np.minimum(b.low, np.minimum(opens, b.close))
-        interval = timedelta(microseconds=b.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
+        interval = timedelta(microseconds=replay.interval_ns // 1000) if len(b) > 1 else timedelta(hours=1)
         secs = (b.times // 1000).astype(np.float64) / 1e6
         feed.add_columns(b.symbol, secs, opens, highs, lows, b.close, b.volume, interval=interval)
     for symbol, series in replay.funding.items():
@@ -104,13 +104,12 @@ class VenueHandle:
         start = datetime.fromtimestamp(int(replay.bars[0].times[0]) // 10**9, tz=UTC)
         self.clock = SimClock(start)
         self.feed = PriceFeed(
-            self.clock, interval=timedelta(microseconds=max(replay.bars[0].interval_ns, 1000) // 1000)
+            self.clock, interval=timedelta(microseconds=max(replay.interval_ns, 1000) // 1000)
         )
         load_feed(self.feed, replay)
         fee_bps = replay.fill.fee * BPS
         slip = replay.fill.slippage_bps
         cash_asset = replay.cash_asset
-        stables = tuple({*PaperConfig().stablecoins, cash_asset})
         config = PaperConfig(
             spot_fee_bps=fee_bps,
             spot_slippage_bps=slip,
@@ -119,7 +118,7 @@ class VenueHandle:
             perp_maker_fee_bps=fee_bps,
             perp_slippage_bps=slip,
             collateral_asset=cash_asset,
-            stablecoins=stables,
+            stablecoins=tuple(sorted(replay.stables)),  # the replay's equity counts the same ones
             gas_usd=replay.fill.gas_usd,
         )
         self.venue = PaperVenue(

@@ -97,10 +97,11 @@ class SmaCross:
         held = book.position(market)
         if held is not None and held.side is side:
             return []
-        equity = _equity_after_close(book, held, view.price(symbol))
+        price = view.price(symbol)
+        equity = _equity(book)
         buffer = self.config.size_buffer
         if held is not None:  # the exit fee is charged on the notional being closed
-            equity -= held.size * view.price(symbol) * buffer
+            equity -= held.size * price * buffer
         size = (equity * (1 - buffer)).quantize(Decimal("0.00000001"), rounding=ROUND_DOWN)
         if size <= 0:
             return [] if held is None else [ClosePosition(market=market, side=held.side, reason=why)]
@@ -142,8 +143,8 @@ class SmaCross:
         return mask
 
 
-def _equity_after_close(book: Holdings, held: object, price: Decimal) -> Decimal:
-    """Account equity in USD at `price`: the venue's own figure when it gives one."""
+def _equity(book: Holdings) -> Decimal:
+    """Account equity in USD: the venue's own figure when it gives one."""
     if book.equity_usd is not None:
         return book.equity_usd
     cash = sum((v for k, v in book.balances.items() if k in ("USD", "USDT", "USDC")), Decimal(0))

@@ -345,13 +345,13 @@ class PerpEngine:
         (collateral balance + every cross margin and PnL) and the other positions' maintenance.
         """
         mmr = self.cfg.mmr(pos.market)
+        mark = marks.get(pos.market, pos.entry_price)
         if pos.margin_mode == "isolated":
-            e0 = pos.margin + pos.pnl_at(marks.get(pos.market, pos.entry_price))
+            e0 = pos.margin + pos.pnl_at(mark)
             m_others = ZERO
         else:
             e0, m_total = self.cross_equity(acct, marks)
-            m_others = m_total - mmr * pos.size * marks.get(pos.market, pos.entry_price)
-        mark = marks.get(pos.market, pos.entry_price)
+            m_others = m_total - mmr * pos.size * mark
         s = pos.sign
         price = (m_others - e0 + s * pos.size * mark) / (pos.size * (s - mmr))
         return price if price > 0 else None

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from connectors.domain import Swap
+from connectors.domain.market import market_base
 from connectors.errors import InsufficientFunds, RejectedError
 from connectors.paper.config import BPS, PaperConfig
 from connectors.paper.feed import PriceFeed
 
 _SUFFIXES = ("", "/USDT", "/USD", "/USDC", "-USD", "-USDT", "-PERP", "_USDT", "USDT")
-_MARKET_SPLIT = re.compile(r"[-/:_ ]")
 ONE = Decimal(1)
 
 
@@ -38,7 +37,7 @@ class Pricer:
         names = [asset]
         if asset in self._aliases:
             names.append(self._aliases[asset])
-        base = _MARKET_SPLIT.split(asset)[0]
+        base = market_base(asset)
         if base and base != asset:
             names.append(base)
             if base in self._aliases:
@@ -93,7 +92,7 @@ class Pricer:
         symbol = self.symbol_for(market)
         if symbol is not None and self.feed.has_funding(symbol):
             return symbol
-        base = _MARKET_SPLIT.split(market)[0]
+        base = market_base(market)
         return base if self.feed.has_funding(base) else None
 
 
