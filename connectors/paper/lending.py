@@ -63,7 +63,8 @@ class LendingEngine:
         self._need(asset, amount, have)
         acct.debit(asset, amount)
         acct.supplied[asset] = acct.supplied.get(asset, ZERO) + amount
-        return self._fill(acct, "supply", client_id, now, asset_in=asset, amount_in=amount)
+        hf = self.health_factor(acct, now)
+        return self._fill("supply", client_id, now, hf, asset_in=asset, amount_in=amount)
 
     def withdraw(self, acct: Account, action: Withdraw, now: datetime, client_id: str) -> Fill:
         asset = action.asset.upper()
@@ -72,13 +73,9 @@ class LendingEngine:
         if amount <= 0 or amount > have:
             raise InsufficientFunds(self.venue, f"insufficient supplied {asset}: need {amount}, have {have}")
         self._remove(acct.supplied, asset, amount)
-        hf = self.health_factor(acct, now)
-        if hf is not None and hf < ONE:
-            raise RejectedError(
-                self.venue, f"withdrawing {amount} {asset} would leave health factor {hf:.4f} < 1"
-            )
+        hf = self._healthy_after(acct, now, f"withdrawing {amount} {asset}")
         acct.credit(asset, amount)
-        return self._fill(acct, "withdraw", client_id, now, asset_out=asset, amount_out=amount)
+        return self._fill("withdraw", client_id, now, hf, asset_out=asset, amount_out=amount)
 
     def borrow(self, acct: Account, action: Borrow, now: datetime, client_id: str) -> Fill:
         asset = action.asset.upper()
@@ -97,13 +94,16 @@ class LendingEngine:
                 f"borrow capacity: ${capacity - debt:.2f} left of ${capacity:.2f}",
             )
         acct.borrowed[asset] = acct.borrowed.get(asset, ZERO) + amount
+        hf = self._healthy_after(acct, now, f"borrowing {amount} {asset}")
+        acct.credit(asset, amount)
+        return self._fill("borrow", client_id, now, hf, asset_out=asset, amount_out=amount)
+
+    def _healthy_after(self, acct: Account, now: datetime, what: str) -> Decimal | None:
+        """The health factor `acct` is left with; refuses the action when it is below 1."""
         hf = self.health_factor(acct, now)
         if hf is not None and hf < ONE:
-            raise RejectedError(
-                self.venue, f"borrowing {amount} {asset} would leave health factor {hf:.4f} < 1"
-            )
-        acct.credit(asset, amount)
-        return self._fill(acct, "borrow", client_id, now, asset_out=asset, amount_out=amount)
+            raise RejectedError(self.venue, f"{what} would leave health factor {hf:.4f} < 1")
+        return hf
 
     def repay(self, acct: Account, action: Repay, now: datetime, client_id: str) -> Fill:
         asset = action.asset.upper()
@@ -114,7 +114,8 @@ class LendingEngine:
         self._need(asset, amount, acct.balance(asset))
         acct.debit(asset, amount)
         self._remove(acct.borrowed, asset, amount)
-        return self._fill(acct, "repay", client_id, now, asset_in=asset, amount_in=amount)
+        hf = self.health_factor(acct, now)
+        return self._fill("repay", client_id, now, hf, asset_in=asset, amount_in=amount)
 
     # ---- risk -----------------------------------------------------------------------------------
     def collateral_usd(self, acct: Account, now: datetime, weight: str) -> Decimal:
@@ -192,17 +193,17 @@ class LendingEngine:
 
     def _fill(
         self,
-        acct: Account,
         kind: str,
         client_id: str,
         now: datetime,
+        hf: Decimal | None,
         *,
         asset_in: str = "",
         amount_in: Decimal = ZERO,
         asset_out: str = "",
         amount_out: Decimal = ZERO,
     ) -> Fill:
-        hf = self.health_factor(acct, now)
+        """A lending fill; its note gives `hf`, the health factor the action left."""
         note = f"{kind}; health factor {'none (no debt)' if hf is None else f'{hf:.4f}'}"
         return Fill(
             client_id=client_id,
