@@ -1,8 +1,8 @@
-"""The real SQLite ledger and kill switch, tuned for a throw-away run: one connection, no fsync.
+"""The real SQLite ledger, tuned for a throw-away run: one in-memory connection, no fsync.
 
 Same schema, same statements, same audit chain as live; only durability is traded for speed, and
-timestamps come from the simulated clock. Backtests now use `backtests.memledger` (no SQLite); these
-remain the reference it is tested against (tests/backtests/test_memledger.py).
+timestamps come from the simulated clock. Backtests now use `backtests.memledger` (no SQLite); this
+remains the reference it is tested against (tests/backtests/test_memledger.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from agent.ledger import Ledger, audit
 from agent.ledger.store import SCHEMA
-from agent.risk import KillSwitch
 from connectors.protocol import Clock
 
 
@@ -45,17 +44,4 @@ class BacktestLedger(Ledger):
 
     def close(self) -> None:
         self._db.close()
-
-
-class BacktestKillSwitch(KillSwitch):
-    """The real kill switch on one kept-open connection (a backtest reads it every tick)."""
-
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        super().__init__(path)
-
-    def _connect(self) -> sqlite3.Connection:
-        return self._db
-
-    def close(self) -> None:
-        self._db.close()
+        super().close()  # the file connection `Ledger.__init__` opened to create the schema

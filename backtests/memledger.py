@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.ledger import Ledger, audit
-from agent.ledger.audit import AuditReport
+from agent.ledger.audit import AuditReport, Row
 from agent.risk import KillSwitch
 from agent.risk.gate import DayStats
 from agent.risk.killswitch import TradingState
@@ -49,7 +49,7 @@ class MemoryLedger(Ledger):
         self._path = path
         self._clock = clock
         self._entries: list[tuple[str, str, Payload]] = []
-        self._chain: list[tuple[int, str, str, str, str, str]] = []  # materialised prefix of _entries
+        self._chain: list[Row] = []  # materialised prefix of _entries
         self._intents: list[tuple[str, str, str, dict[str, Any]]] = []
         self._verdicts: dict[tuple[str, str], tuple[str, Verdict]] = {}
         self._orders: dict[str, _Order] = {}
@@ -174,17 +174,9 @@ class MemoryLedger(Ledger):
         ]
 
     def verify(self) -> AuditReport:
-        prev, count = audit.GENESIS, 0
-        for seq, at, event, payload, prev_hash, digest in self._materialise():
-            count += 1
-            if prev_hash != prev:
-                return AuditReport(False, count, seq, f"record {seq} does not link to record {seq - 1}")
-            if audit.record_hash(prev_hash, seq, at, event, payload) != digest:
-                return AuditReport(False, count, seq, f"record {seq} ({event}) was altered")
-            prev = digest
-        return AuditReport(True, count)
+        return audit.verify_rows(self._materialise())
 
-    def _materialise(self) -> list[tuple[int, str, str, str, str, str]]:
+    def _materialise(self) -> list[Row]:
         """Hash every entry not yet in the chain (the same text and hash `audit.append` would store)."""
         chain = self._chain
         prev = chain[-1][5] if chain else audit.GENESIS
@@ -194,7 +186,7 @@ class MemoryLedger(Ledger):
                 text = payload
             else:
                 body = payload[0](*payload[1]) if isinstance(payload, tuple) else payload
-                text = json.dumps(body, sort_keys=True, default=str)
+                text = audit.encode(body)
             digest = audit.record_hash(prev, seq, at, event, text)
             chain.append((seq, at, event, text, prev, digest))
             prev = digest

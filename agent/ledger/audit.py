@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,6 +45,15 @@ class AuditReport:
     problem: str = ""
 
 
+Row = tuple[int, str, str, str, str, str]
+"""An audit record as stored: (seq, at, event, payload, prev_hash, hash)."""
+
+
+def encode(payload: dict[str, Any]) -> str:
+    """The payload text an entry stores (and hashes)."""
+    return json.dumps(payload, sort_keys=True, default=str)
+
+
 def record_hash(prev_hash: str, seq: int, at: str, event: str, payload: str) -> str:
     body = json.dumps([prev_hash, seq, at, event, payload], separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest()
@@ -58,7 +68,7 @@ def append(db: Db, at: str, event: str, payload: dict[str, Any]) -> int:
         db.lock_table("audit")
     row = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
-    text = json.dumps(payload, sort_keys=True, default=str)
+    text = encode(payload)
     db.execute(
         "INSERT INTO audit (seq, at, event, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
         (seq, at, event, text, prev, record_hash(prev, seq, at, event, text)),
@@ -67,10 +77,13 @@ def append(db: Db, at: str, event: str, payload: dict[str, Any]) -> int:
 
 
 def verify(db: Db) -> AuditReport:
+    return verify_rows(db.execute("SELECT seq, at, event, payload, prev_hash, hash FROM audit ORDER BY seq"))
+
+
+def verify_rows(rows: Iterable[Row]) -> AuditReport:
+    """Check a chain given in seq order: no gap, each record links to the one before, none altered."""
     prev, expected_seq, count = GENESIS, 1, 0
-    for seq, at, event, payload, prev_hash, digest in db.execute(
-        "SELECT seq, at, event, payload, prev_hash, hash FROM audit ORDER BY seq"
-    ):
+    for seq, at, event, payload, prev_hash, digest in rows:
         count += 1
         if seq != expected_seq:
             return AuditReport(False, count, expected_seq, f"record {expected_seq} is missing")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -59,16 +60,20 @@ class Ledger:
         url = pg.postgres_url(location)
         self._pg = pg.PgStore(url, schema) if url is not None else None
         self._path = None if url is not None else Path(location)
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
         if self._pg is not None:
             self._pg.create(PG_SCHEMA + ";" + audit.PG_SCHEMA)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA + audit.SCHEMA)
-        finally:
+        except BaseException:
             db.close()
+            raise
+        self._conn = db
 
     @property
     def path(self) -> Path:
@@ -85,9 +90,16 @@ class Ledger:
         return pg.redact(self._pg.url) + (f" (schema {self._pg.schema})" if self._pg.schema else "")
 
     def close(self) -> None:
-        """Release the kept Postgres connection (SQLite opens one per transaction: nothing to do)."""
+        """Release the kept connection (SQLite file or Postgres); safe to call twice.
+
+        On Postgres the next call reconnects; a SQLite ledger cannot be used after closing.
+        """
         if self._pg is not None:
             self._pg.close()
+            return
+        with self._lock:  # waits for a transaction another thread has open
+            if self._conn is not None:
+                self._conn.close()
 
     @contextmanager
     def _tx(self) -> Iterator[audit.Db]:
@@ -95,17 +107,18 @@ class Ledger:
             with self._pg.transaction() as tx:
                 yield tx
             return
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
+        db = self._conn
+        if db is None:  # only a subclass that skipped __init__ gets here
+            raise RuntimeError("this ledger has no SQLite connection")
+        with self._lock:  # one transaction at a time on the kept connection (threads share it)
             db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                    db.execute("ROLLBACK")
+                raise
 
     @staticmethod
     def _now() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,34 +39,48 @@ class KillSwitch:
         self._path = str(location)
         url = pg.postgres_url(location)
         self._pg = pg.PgStore(url, schema) if url is not None else None
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
         if self._pg is not None:
             self._pg.create(PG_SCHEMA)
             return
-        with self._connect() as db:
+        # Autocommit: each statement is its own transaction, so every SELECT sees other processes' commits.
+        db = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS trading_state ("
                 " seq INTEGER PRIMARY KEY AUTOINCREMENT, state TEXT NOT NULL, reason TEXT NOT NULL,"
                 " at TEXT NOT NULL)"
             )
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        except BaseException:
+            db.close()
+            raise
+        self._conn = db
 
     @contextmanager
     def _session(self) -> Iterator[Any]:
         if self._pg is not None:
             with self._pg.transaction() as tx:
                 yield tx
-        else:
-            with self._connect() as db:
-                yield db
+            return
+        db = self._conn
+        if db is None:  # only a subclass that skipped __init__ gets here
+            raise RuntimeError("this kill switch has no SQLite connection")
+        with self._lock:  # threads share the kept connection
+            yield db
 
     def close(self) -> None:
-        """Release the kept Postgres connection (no-op on SQLite)."""
+        """Release the kept connection (SQLite file or Postgres); safe to call twice.
+
+        On Postgres the next access reconnects; a SQLite kill switch cannot be used after closing.
+        """
         if self._pg is not None:
             self._pg.close()
+            return
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
 
     @property
     def state(self) -> TradingState:

@@ -142,3 +142,54 @@ def test_concurrent_writers_keep_one_unbroken_chain(store):
     report = open_ledger().verify()
     assert report.ok and report.count == 100
     assert len(open_ledger().unsettled_orders()) == 20
+
+
+def test_one_ledger_shared_by_threads_keeps_one_unbroken_chain(store):
+    """The daemon's threads share one Ledger (one kept connection): transactions never interleave."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ledger = store[0]()
+
+    def write(worker: int) -> None:
+        for i in range(25):
+            if i % 5 == 0:
+                ledger.record_order("t", f"w{worker}-{i}", "paper", {"kind": "swap"}, "1")
+            else:
+                ledger.audit("event", {"worker": worker, "i": i})
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    report = ledger.verify()
+    assert report.ok and report.count == 100 and len(ledger.unsettled_orders()) == 20
+
+
+def test_an_open_ledger_sees_what_another_one_commits(store):
+    reader, writer = store[0](), store[0]()
+    assert reader.verify().count == 0
+    writer.record_order("t", "c1", "paper", {"kind": "swap"}, "10")
+    assert reader.unsettled_orders() == [("c1", "paper")] and reader.verify().count == 1
+    reader.audit("event", {})  # appends after the other writer's record, not over it
+    assert writer.verify().ok and writer.verify().count == 2
+
+
+def test_a_failed_write_rolls_back_and_the_ledger_stays_usable(store):
+    ledger = store[0]()
+    with pytest.raises(RuntimeError), ledger._tx() as db:
+        db.execute("INSERT INTO orders (client_id, state) VALUES (?, 'sent')", ("c1",))
+        raise RuntimeError("crash before commit")
+    assert ledger.unsettled_orders() == []
+    ledger.audit("event", {"n": 1})
+    assert store[0]().verify().count == 1
+
+
+def test_close_releases_the_connection(store, request):
+    ledger = store[0]()
+    ledger.audit("event", {"n": 1})
+    ledger.close()
+    ledger.close()  # twice is fine
+    if request.node.callspec.params["store"] == "sqlite":
+        with pytest.raises(sqlite3.ProgrammingError):
+            ledger.audit("event", {"n": 2})
+    else:
+        ledger.audit("event", {"n": 2})  # Postgres reconnects on next use
+    assert store[0]().verify().ok
