@@ -5,6 +5,7 @@ Every run is checkpointed with durability="sync": with async durability a crash 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,7 +47,7 @@ def _durability(graph: Any) -> dict[str, Any]:
     return {"durability": "sync"} if getattr(graph, "checkpointer", None) else {}
 
 
-async def _result(graph: Any, thread_id: str, out: dict[str, Any]) -> TickResult:
+def _result(out: dict[str, Any]) -> TickResult:
     interrupts = out.get("__interrupt__") or ()
     return TickResult(
         run_id=out.get("run_id", ""),
@@ -66,7 +67,7 @@ async def run_tick(
     out = await graph.ainvoke(
         fresh_tick(run_id, requested), _config(thread_id), context=deps, **_durability(graph)
     )
-    return await _result(graph, thread_id, out)
+    return _result(out)
 
 
 async def resume(
@@ -74,7 +75,7 @@ async def resume(
 ) -> TickResult:
     """Answer a pending approval; the tick continues where it paused."""
     out = await graph.ainvoke(Command(resume=answer), _config(thread_id), context=deps, **_durability(graph))
-    return await _result(graph, thread_id, out)
+    return _result(out)
 
 
 async def pending(graph: Any, thread_id: str) -> dict[str, Any] | None:
@@ -92,7 +93,7 @@ async def continue_interrupted(graph: Any, deps: AgentDeps, thread_id: str) -> T
     if not snapshot.next or any(t.interrupts for t in snapshot.tasks):
         return None
     out = await graph.ainvoke(None, _config(thread_id), context=deps, **_durability(graph))
-    return await _result(graph, thread_id, out)
+    return _result(out)
 
 
 async def execute_actions(
@@ -104,9 +105,5 @@ async def execute_actions(
     auto_approve: bool = False,
 ) -> TickResult:
     """Requested actions (intents, MCP, unwind) through the same gate; the strategy is not consulted."""
-    saved_strategy, saved_auto = deps.strategy, deps.auto_approve
-    deps.strategy, deps.auto_approve = None, auto_approve or deps.auto_approve
-    try:
-        return await run_tick(graph, deps, thread_id, run_id, actions)
-    finally:
-        deps.strategy, deps.auto_approve = saved_strategy, saved_auto
+    deps = dataclasses.replace(deps, strategy=None, auto_approve=auto_approve or deps.auto_approve)
+    return await run_tick(graph, deps, thread_id, run_id, actions)

@@ -111,7 +111,7 @@ class Settings(BaseSettings):
 
     @property
     def jobs_path(self) -> Path:
-        return self.data_dir / "jobs.sqlite"
+        return self.data_dir / "jobs.sqlite"  # the default job store: see `job_store_url`
 
     @property
     def kill_switch_path(self) -> Path:
@@ -128,6 +128,21 @@ class Settings(BaseSettings):
         from agent.pg import schema_for
 
         return schema_for(self.portfolio)
+
+
+def default_job_store(data_dir: Path) -> str:
+    """`<data_dir>/jobs.sqlite` as a SQLAlchemy URL: the job store when `[daemon]` names none."""
+    return f"sqlite:///{(data_dir / 'jobs.sqlite').resolve()}"
+
+
+def job_store_url(settings: Settings) -> str:
+    """The job store shared by the daemon, `defai jobs`, DCA intents and the MCP tools.
+
+    `[daemon].job_store` (a SQLAlchemy URL, as `agent.daemon.config.DaemonConfig` reads it), else
+    `<data_dir>/jobs.sqlite`.
+    """
+    configured = settings.daemon.get("job_store")
+    return str(configured) if configured else default_job_store(settings.data_dir)
 
 
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:

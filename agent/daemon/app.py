@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
-import os
-import tempfile
-import tomllib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agent.daemon.config import DaemonConfig, load_daemon_config
 from agent.daemon.logs import configure_logging
@@ -22,34 +18,6 @@ if TYPE_CHECKING:
     from connectors.domain import Action
 
 
-def _toml_value(value: Any) -> str:
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    raise ConfigError(f"unsupported TOML value {value!r}")
-
-
-def _core_only(path: Path) -> Path:
-    """A copy of the TOML without `[daemon]`, for Settings (which rejects tables it does not know)."""
-    raw = tomllib.loads(path.read_text())
-    raw.pop("daemon", None)
-    fd, name = tempfile.mkstemp(prefix="defai-settings-", suffix=".toml")
-    with os.fdopen(fd, "w") as out:
-        for key, value in raw.items():
-            out.write(f"{key} = {_toml_value(value)}\n")
-    atexit.register(lambda: Path(name).unlink(missing_ok=True))
-    return Path(name)
-
-
 def load_run_config(config_path: Path | None) -> tuple[Settings, DaemonConfig]:
     """Core Settings and the `[daemon]` table from one TOML file (env still overrides the core settings)."""
     from agent.settings import load_settings
@@ -59,12 +27,7 @@ def load_run_config(config_path: Path | None) -> tuple[Settings, DaemonConfig]:
     if not Path(config_path).is_file():
         raise ConfigError(f"config file not found: {config_path}")
     daemon = load_daemon_config(config_path)
-    try:
-        settings = load_settings(config_path)
-    except ConfigError as exc:
-        if "daemon" not in str(exc):
-            raise
-        settings = load_settings(_core_only(Path(config_path)))
+    settings = load_settings(config_path)
     return settings, daemon
 
 
@@ -97,8 +60,9 @@ async def unwind_portfolio(
     """
     from agent.checkpoint import open_checkpointer
     from agent.daemon.locks import AlreadyRunning, portfolio_lock
-    from agent.daemon.unwind import plan_unwind, snapshot, unwind
+    from agent.daemon.unwind import plan_unwind, unwind
     from agent.graph import build_graph
+    from agent.nodes.analyse import portfolio
     from agent.risk import TradingState
     from agent.risk.killswitch import kill_switch_for
 
@@ -112,7 +76,9 @@ async def unwind_portfolio(
         raise AlreadyRunning(exc.what, exc.path, exc.owner, "; trading is now REDUCING") from None
     try:
         async with _venue_deps(settings, venue) as (deps, keep):
-            if confirm is not None and not confirm(plan_unwind(await snapshot(deps), stable, keep=keep)):
+            if confirm is not None and not confirm(
+                plan_unwind(await portfolio(deps.venues), stable, keep=keep)
+            ):
                 return None
             if switch.state is not TradingState.REDUCING:
                 switch.set(TradingState.REDUCING, "unwind")

@@ -199,7 +199,10 @@ class DaemonConfig(_Strict):
         return self
 
     def job_store_url(self, data_dir: Path) -> str:
-        return self.job_store or f"sqlite:///{(data_dir / 'jobs.sqlite').resolve()}"
+        """Same URL as `agent.settings.job_store_url` gives for the Settings read from the same file."""
+        from agent.settings import default_job_store
+
+        return self.job_store or default_job_store(data_dir)
 
     @property
     def misfire_grace_s(self) -> int:

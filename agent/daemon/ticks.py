@@ -87,6 +87,12 @@ class GraphTickRunner:
             self._strategies[spec.job_id] = cached
         return cached[1]
 
+    def _deps_for(self, spec: JobSpec) -> AgentDeps:
+        """The run's deps, with the job's strategy for a strategy job."""
+        if spec.kind != "strategy":
+            return self.deps
+        return dataclasses.replace(self.deps, strategy=self._strategy(spec))
+
     async def run(self, spec: JobSpec) -> TickOutcome:
         from agent.runner import execute_actions, pending, resume, run_tick
 
@@ -103,8 +109,7 @@ class GraphTickRunner:
                 before = _merge(before, expired)
             run_id = f"{spec.thread_id}@{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
             if spec.kind == "strategy":
-                deps = dataclasses.replace(self.deps, strategy=self._strategy(spec))
-                result = await run_tick(self.graph, deps, spec.thread_id, run_id)
+                result = await run_tick(self.graph, self._deps_for(spec), spec.thread_id, run_id)
             else:
                 result = await execute_actions(
                     self.graph, self.deps, spec.thread_id, run_id, spec.parsed_actions(), spec.auto_approve
@@ -115,10 +120,7 @@ class GraphTickRunner:
         """Finish a tick a crash interrupted on this job's thread (reconciling by client id)."""
         from agent.runner import continue_interrupted
 
-        deps = self.deps
-        if spec.kind == "strategy":
-            deps = dataclasses.replace(self.deps, strategy=self._strategy(spec))
-        result = await continue_interrupted(self.graph, deps, spec.thread_id)
+        result = await continue_interrupted(self.graph, self._deps_for(spec), spec.thread_id)
         if result is None:
             return TickOutcome()
         log_event(
@@ -162,6 +164,7 @@ class GraphTickRunner:
         return str(self.deps.kill_switch.state.value)
 
     async def close(self) -> None:
-        close = getattr(self.deps.ledger, "close", None)
-        if callable(close):
-            close()
+        for resource in (self.deps.ledger, self.deps.kill_switch):
+            close = getattr(resource, "close", None)
+            if callable(close):
+                close()

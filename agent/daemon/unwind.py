@@ -101,13 +101,6 @@ class UnwindReport:
         }
 
 
-async def snapshot(deps: AgentDeps) -> Holdings:
-    from agent.nodes.analyse import merge
-
-    books = [await v.snapshot() for v in deps.venues.values()]
-    return books[0] if len(books) == 1 else merge(books)
-
-
 async def unwind(
     graph: Any,
     deps: AgentDeps,
@@ -118,6 +111,7 @@ async def unwind(
     run_prefix: str = "unwind",
 ) -> UnwindReport:
     """Run unwind rounds until only stablecoins (and `keep`) remain or a round fills nothing."""
+    from agent.nodes.analyse import portfolio
     from agent.runner import execute_actions
 
     if stable.upper() not in STABLECOINS:
@@ -127,7 +121,7 @@ async def unwind(
     thread = f"{deps.portfolio}:unwind"
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
     for n in range(1, max_rounds + 1):
-        book = await snapshot(deps)
+        book = await portfolio(deps.venues)
         view = await deps.market.market_view(sorted(book.balances), 1)
         actions = plan_unwind(book, stable, keep=report.keep, prices=dict(view.prices), max_usd_per_swap=cap)
         if not actions:
@@ -139,5 +133,5 @@ async def unwind(
         report.errors += result.errors
         if not result.fills:
             break
-    report.remaining = await snapshot(deps)
+    report.remaining = await portfolio(deps.venues)
     return report

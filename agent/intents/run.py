@@ -13,14 +13,15 @@ from typing import Any
 
 from agent.context import AgentDeps
 from agent.intents.contract import to_contract
-from agent.intents.models import Intent, YieldGoalIntent
+from agent.intents.models import SYMBOL_FIELDS, Intent, YieldGoalIntent
 from agent.intents.native import wrap_native_legs
 from agent.intents.plan_models import Plan, YieldOption
 from agent.intents.planner import plan as make_plan
 from agent.intents.yield_sources import lending_options
+from agent.nodes.analyse import portfolio
 from agent.risk.exposure import assets_of
-from agent.settings import Settings
-from connectors.domain import Fill, Holdings, Quote, Swap
+from agent.settings import Settings, job_store_url
+from connectors.domain import Fill, Quote, Swap
 from connectors.errors import ConfigError, ConnectorError
 
 NETWORKS = ("paper", "devnet", "ethereum", "base", "arbitrum")
@@ -104,15 +105,8 @@ async def open_deps(network: str, settings: Settings) -> AsyncIterator[AgentDeps
         await connector.close()
 
 
-async def snapshot(deps: AgentDeps) -> Holdings:
-    from agent.nodes.analyse import merge
-
-    books = [await venue.snapshot() for venue in deps.venues.values()]
-    return books[0] if len(books) == 1 else merge(books)
-
-
 def _symbols(intent: Intent) -> list[str]:
-    names = [getattr(intent, f, None) for f in ("sell", "buy", "asset", "market", "principal_asset")]
+    names = [getattr(intent, f, None) for f in SYMBOL_FIELDS]
     if intent.kind in ("wrap", "unwrap"):
         names += ["ETH", "WETH"]
     return sorted({n for n in names if isinstance(n, str)})
@@ -122,7 +116,7 @@ async def plan_for(
     intent: Intent, deps: AgentDeps, venue: str | None = None, options: Sequence[YieldOption] = ()
 ) -> Plan:
     """Plan against the venues' live holdings and prices; income goals also read the venues' lending rates."""
-    holdings = await snapshot(deps)
+    holdings = await portfolio(deps.venues)
     view = await deps.market.market_view(_symbols(intent), 1)
     found = list(options)
     if isinstance(intent, YieldGoalIntent):
@@ -164,7 +158,7 @@ async def route_and_preview(plan: Plan, deps: AgentDeps) -> Plan:
             f"quote on {name}{of}: {quote.amount_in} {quote.asset_in} -> {quote.amount_out} {quote.asset_out}"
         )
     if actions:
-        book = await snapshot(deps)
+        book = await portfolio(deps.venues)
         view = await deps.market.market_view(sorted({a for x in actions for a in assets_of(x)}), 1)
         proposals = [
             Proposal(client_id=f"preview-{i}", action=a, source="intent") for i, a in enumerate(actions)
@@ -220,7 +214,7 @@ def schedule_dca(plan: Plan, settings: Settings) -> dict[str, Any]:
     now = utc_now()
     step = timedelta(seconds=sched.interval_seconds)
     label = f"{sched.per_order.describe()} every {sched.interval}, {sched.count} times"
-    with JobStore(f"sqlite:///{settings.jobs_path.resolve()}") as jobs:
+    with JobStore(job_store_url(settings)) as jobs:
         info = jobs.add_actions(
             [sched.per_order],
             Schedule(every=sched.every),

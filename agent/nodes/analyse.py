@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from langgraph.runtime import Runtime
@@ -10,6 +11,7 @@ from agent.context import AgentDeps
 from agent.risk.exposure import assets_of
 from agent.state import AgentState
 from connectors.domain import Holdings
+from connectors.protocol import Connector
 
 
 async def analyse(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
@@ -19,8 +21,13 @@ async def analyse(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
         symbols.update(assets_of(action))
     lookback = deps.strategy.lookback if deps.strategy else 1
     view = await deps.market.market_view(sorted(symbols), lookback)
-    books = [await venue.snapshot() for venue in deps.venues.values()]
-    return {"view": view, "holdings": books[0] if len(books) == 1 else merge(books)}
+    return {"view": view, "holdings": await portfolio(deps.venues)}
+
+
+async def portfolio(venues: Mapping[str, Connector]) -> Holdings:
+    """The portfolio as the risk gate sees it: one venue's book as is, several merged into one."""
+    books = [await venue.snapshot() for venue in venues.values()]
+    return books[0] if len(books) == 1 else merge(books)
 
 
 def merge(books: list[Holdings]) -> Holdings:

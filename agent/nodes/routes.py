@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from agent.nodes.execute import cleared
 from agent.state import AWAIT_APPROVAL, EXECUTE, RECORD, RISK_CHECK, AgentState
 
 
@@ -21,9 +22,6 @@ def after_risk(state: AgentState) -> Literal["await_approval", "execute", "recor
 
 
 def after_approval(state: AgentState) -> Literal["risk_check", "execute", "record"]:
-    outcome = state.get("approval")
-    if outcome == "edited":
+    if state.get("approval") == "edited":
         return RISK_CHECK
-    if any(v.passed and (not v.needs_approval or outcome == "approved") for v in state.get("verdicts", [])):
-        return EXECUTE
-    return RECORD
+    return EXECUTE if cleared(state) else RECORD

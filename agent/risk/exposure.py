@@ -24,7 +24,8 @@ from connectors.domain import (
 )
 from connectors.domain.market import market_base
 
-_ALIASES = {"WETH": "ETH", "WBTC": "BTC"}
+WRAPPED_NATIVE = {"WETH": "ETH", "WBTC": "BTC"}
+"""Wrapped tokens priced as the native asset they wrap."""
 
 
 def usd_price(symbol: str, view: MarketView) -> Decimal | None:
@@ -32,8 +33,8 @@ def usd_price(symbol: str, view: MarketView) -> Decimal | None:
     sym = symbol.upper()
     if sym in view.prices:
         return view.prices[sym]
-    if sym in _ALIASES and _ALIASES[sym] in view.prices:
-        return view.prices[_ALIASES[sym]]
+    if sym in WRAPPED_NATIVE and WRAPPED_NATIVE[sym] in view.prices:
+        return view.prices[WRAPPED_NATIVE[sym]]
     if sym in STABLECOINS:
         return Decimal(1)
     return None

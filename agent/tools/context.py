@@ -35,10 +35,6 @@ class ToolContext:
         return "live" if self.deps.settings.live else "paper"
 
 
-def jobs_url(settings: Settings) -> str:
-    return f"sqlite:///{settings.jobs_path}"
-
-
 @asynccontextmanager
 async def open_tool_context(settings: Settings, *, with_jobs: bool = True) -> AsyncIterator[ToolContext]:
     """Build the paper venue, ledger, gate, checkpointed graph and job store once; close them on exit.
@@ -50,11 +46,12 @@ async def open_tool_context(settings: Settings, *, with_jobs: bool = True) -> As
     from agent.daemon.jobs import JobStore
     from agent.deps_factory import open_paper_deps
     from agent.graph import build_graph
+    from agent.settings import job_store_url
 
     deps = open_paper_deps(settings)
     ttl = timedelta(seconds=float(settings.risk.approval_timeout_s))
     async with open_checkpointer(settings) as saver:
-        jobs = JobStore(jobs_url(settings)) if with_jobs else None
+        jobs = JobStore(job_store_url(settings)) if with_jobs else None
         try:
             yield ToolContext(deps=deps, plans=PlanStore(ttl, utc_now), jobs=jobs, graph=build_graph(saver))
         finally:

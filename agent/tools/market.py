@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from agent.nodes.analyse import merge
-from agent.risk.exposure import usd_price
+from agent.risk.exposure import WRAPPED_NATIVE, usd_price
 from agent.tools.context import ToolContext
 from agent.tools.models import (
     Balance,
@@ -20,18 +19,13 @@ from agent.tools.models import (
 )
 from connectors.domain import Holdings, MarketView, Quote
 
-WRAPPED_NATIVE = {"WETH": "ETH", "WBTC": "BTC"}
 """Wrapped assets are valued at their native asset's price (as the risk gate does)."""
-
-
-def _usd(view: MarketView, asset: str) -> Decimal | None:
-    return usd_price(asset, view)
 
 
 def _venue_holdings(name: str, book: Holdings, view: MarketView) -> tuple[VenueHoldings, Decimal]:
     balances, total = [], Decimal(0)
     for asset, amount in sorted(book.balances.items()):
-        price = _usd(view, asset)
+        price = usd_price(asset, view)
         value = None if price is None else (amount * price).quantize(Decimal("0.01"))
         total += value or Decimal(0)
         balances.append(Balance(asset=asset, amount=amount, value_usd=value))
@@ -51,9 +45,9 @@ def _venue_holdings(name: str, book: Holdings, view: MarketView) -> tuple[VenueH
             )
         )
     for asset, amount in book.supplied.items():
-        total += amount * (_usd(view, asset) or Decimal(0))
+        total += amount * (usd_price(asset, view) or Decimal(0))
     for asset, amount in book.borrowed.items():
-        total -= amount * (_usd(view, asset) or Decimal(0))
+        total -= amount * (usd_price(asset, view) or Decimal(0))
     holdings = VenueHoldings(
         venue=name,
         balances=balances,
@@ -67,11 +61,6 @@ def _venue_holdings(name: str, book: Holdings, view: MarketView) -> tuple[VenueH
 
 async def snapshot_all(ctx: ToolContext) -> dict[str, Holdings]:
     return {name: await venue.snapshot() for name, venue in ctx.deps.venues.items()}
-
-
-def merged(books: dict[str, Holdings]) -> Holdings:
-    """One book across venues, as the risk gate sees the portfolio."""
-    return merge(list(books.values()))
 
 
 async def market_view(ctx: ToolContext, symbols: list[str]) -> MarketView:
@@ -108,7 +97,7 @@ async def get_prices(ctx: ToolContext, args: PricesInput) -> Prices:
         books = await snapshot_all(ctx)
         symbols = sorted({a for b in books.values() for a in b.balances})
     view = await market_view(ctx, symbols)
-    prices = {s: p for s in symbols if (p := _usd(view, s)) is not None}
+    prices = {s: p for s in symbols if (p := usd_price(s, view)) is not None}
     return Prices(prices_usd=prices, missing=[s for s in symbols if s not in prices], at=view.at)
 
 

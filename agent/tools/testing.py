@@ -15,8 +15,8 @@ from agent.checkpoint import sqlite_checkpointer
 from agent.daemon.jobs import JobStore
 from agent.deps_factory import open_paper_deps
 from agent.graph import build_graph
-from agent.settings import Settings
-from agent.tools.context import ToolContext, jobs_url
+from agent.settings import Settings, job_store_url
+from agent.tools.context import ToolContext
 from agent.tools.plans import PlanStore
 from connectors.domain import utc_now
 from connectors.paper import PriceFeed
@@ -42,5 +42,5 @@ async def fixed_price_tool_context(
     deps = open_paper_deps(settings, clock=clock, feed=feed, cash=dict(cash), persist=False)
     ttl = timedelta(seconds=float(settings.risk.approval_timeout_s))
     async with sqlite_checkpointer(settings.checkpoint_path) as saver:
-        with JobStore(jobs_url(settings)) as jobs:
+        with JobStore(job_store_url(settings)) as jobs:
             yield ToolContext(deps=deps, plans=PlanStore(ttl, utc_now), jobs=jobs, graph=build_graph(saver))

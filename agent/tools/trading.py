@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from agent.nodes.analyse import portfolio
 from agent.risk import Proposal
+from agent.risk.exposure import assets_of
 from agent.runner import execute_actions
 from agent.tools import intents
 from agent.tools.context import ToolContext
 from agent.tools.errors import ToolFailure, explain
-from agent.tools.market import market_view, merged, quote_info, snapshot_all
+from agent.tools.market import market_view, quote_info
 from agent.tools.models import (
     ExecuteInput,
     Execution,
@@ -26,6 +28,7 @@ from connectors.errors import ConnectorError
 
 _SCALAR = (str, int, float, bool, type(None))
 _ASSET_FIELDS = ("sell", "buy", "asset", "market", "principal_asset")
+"""Intent contract fields that name an asset (actions use `assets_of`, which knows perps and wraps)."""
 
 
 async def parse_intent(ctx: ToolContext, args: IntentInput) -> ParsedIntent:
@@ -52,7 +55,7 @@ async def _quotes(ctx: ToolContext, proposals: list[Proposal]) -> tuple[dict[str
 
 async def book_and_view(ctx: ToolContext, symbols: set[str]) -> tuple[Holdings, MarketView]:
     """The portfolio across venues and a market view covering its assets plus `symbols`."""
-    book = merged(await snapshot_all(ctx))
+    book = await portfolio(ctx.deps.venues)
     view = await market_view(ctx, sorted({s.upper() for s in symbols} | set(book.balances)))
     return book, view
 
@@ -70,10 +73,6 @@ async def evaluate(
         proposals, book, view, deps.ledger.day_stats(utc_now()), deps.kill_switch.state, quotes=quotes
     )
     return verdicts, quotes, notes
-
-
-def _assets(action: Action) -> set[str]:
-    return {str(getattr(action, n)).upper() for n in _ASSET_FIELDS if getattr(action, n, None)}
 
 
 def _planned(v: Verdict, quote: Quote | None) -> PlannedAction:
@@ -102,7 +101,7 @@ async def preview_actions(
     """Quote and gate concrete actions; store them under a token when every one may execute."""
     if not actions:
         raise ToolFailure("the plan is empty: nothing to do for this request")
-    book, view = await book_and_view(ctx, {a for act in actions for a in _assets(act)})
+    book, view = await book_and_view(ctx, {a for act in actions for a in assets_of(act)})
     verdicts, quotes, notes = await evaluate(ctx, actions, f"mcp-{uuid.uuid4().hex[:12]}", book, view)
     notes = [*(plan_notes or []), *notes]
     notes += [
@@ -162,7 +161,7 @@ async def execute_plan(ctx: ToolContext, args: ExecuteInput) -> Execution:
     """Run exactly the previewed plan. The token is consumed first, so a plan can never run twice."""
     plan = ctx.plans.take(args.token)
     actions = list(plan.actions)
-    book, view = await book_and_view(ctx, {a for act in actions for a in _assets(act)})
+    book, view = await book_and_view(ctx, {a for act in actions for a in assets_of(act)})
     verdicts, _, _ = await evaluate(ctx, actions, f"mcp-recheck-{uuid.uuid4().hex[:8]}", book, view)
     changed = [
         f"{old.action.describe()} -> {new.explain()}"

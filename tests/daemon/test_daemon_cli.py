@@ -79,3 +79,15 @@ def test_one_toml_feeds_settings_and_daemon(env: Path, monkeypatch: pytest.Monke
     assert load_run_config(config)[0].portfolio == "beta"
     with pytest.raises(ConfigError, match="not found"):
         load_run_config(env / "missing.toml")
+
+
+@pytest.mark.parametrize("job_store", [None, "elsewhere/jobs.sqlite"])
+def test_settings_and_daemon_agree_on_the_job_store(env: Path, job_store: str | None) -> None:
+    from agent.settings import job_store_url
+
+    config = env / "agent.toml"
+    url = f"sqlite:///{env / job_store}" if job_store else None
+    config.write_text('portfolio = "alpha"\n' + (f'[daemon]\njob_store = "{url}"\n' if url else ""))
+    settings, daemon = load_run_config(config)
+    expected = url or f"sqlite:///{(settings.data_dir / 'jobs.sqlite').resolve()}"
+    assert job_store_url(settings) == daemon.job_store_url(settings.data_dir) == expected

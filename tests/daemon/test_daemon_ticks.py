@@ -96,3 +96,14 @@ async def test_halt_guard_sends_nothing_new_but_still_reconciles(tmp_path: Path)
     assert await venue.lookup("after-halt") is None
     deps.kill_switch.set(TradingState.ACTIVE, "test")
     assert (await venue.execute(buy, client_id="after-resume")).client_id == "after-resume"
+
+
+async def test_close_releases_the_ledger_and_the_kill_switch(runner: GraphTickRunner) -> None:
+    import sqlite3
+
+    assert runner.trading_state() == "active"
+    await runner.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        runner.deps.ledger.day_stats(datetime.now(UTC))
+    with pytest.raises(sqlite3.ProgrammingError):
+        runner.trading_state()

@@ -126,6 +126,18 @@ async def test_dca_creates_a_bounded_job_in_the_daemon_store(settings: Settings)
     assert job.schedule.endswith("604800s") or "7d" in job.schedule
 
 
+async def test_dca_job_goes_to_the_configured_job_store(tmp_path: Path) -> None:
+    from agent.daemon.jobs import JobStore
+
+    url = f"sqlite:///{tmp_path / 'jobs-elsewhere.sqlite'}"
+    settings = Settings(data_dir=tmp_path / "data", daemon={"job_store": url})
+    report, _ = await _run("buy 25 USDC of ETH every week, 10 times", settings)
+    assert report.job is not None
+    with JobStore(url) as jobs:
+        assert [j.id for j in jobs.list(settings.portfolio)] == [report.job["id"]]
+    assert not settings.jobs_path.exists()
+
+
 async def test_declined_dca_creates_no_job(settings: Settings) -> None:
     report, _ = await _run("buy 25 USDC of ETH every week, 10 times", settings, confirm=False)
     assert report.job is None and not settings.jobs_path.exists()

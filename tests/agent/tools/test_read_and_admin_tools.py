@@ -113,6 +113,22 @@ async def test_schedule_a_dca_in_words(tools: ToolContext) -> None:
     assert stored.spec.source == "mcp" and stored.spec.parsed_actions()[0].kind == "swap"
 
 
+async def test_schedules_land_in_the_configured_job_store(tmp_path: Path) -> None:
+    from agent.daemon.jobs import JobStore
+    from agent.tools.context import open_tool_context
+
+    url = f"sqlite:///{tmp_path / 'shared' / 'jobs.sqlite'}"
+    (tmp_path / "shared").mkdir()
+    settings = Settings(data_dir=tmp_path / "data", portfolio="jobs", daemon={"job_store": url})  # type: ignore[call-arg]
+    async with open_tool_context(settings) as ctx:
+        job = await call(ctx, "schedule", {"text": "buy $100 of ETH every day for 10 days"})
+    async with fixed_price_tool_context(settings) as ctx:
+        strategy = await call(ctx, "schedule", {"strategy": "sma_cross", "every": "1h"})
+    with JobStore(url) as jobs:
+        assert sorted(j.id for j in jobs.list("jobs")) == sorted([job.id, strategy.id])  # type: ignore[attr-defined]
+    assert not (tmp_path / "data" / "jobs.sqlite").exists()
+
+
 async def test_wrapped_assets_are_valued_at_the_native_price(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, portfolio="wrapped")  # type: ignore[call-arg]
     async with fixed_price_tool_context(settings, prices={"ETH": 2000.0}, cash={"WETH": Decimal(2)}) as ctx:

@@ -163,3 +163,12 @@ async def test_the_token_never_reaches_the_audit_log(tools: ToolContext) -> None
 async def test_named_venue_that_is_simulated_is_disclosed(tools: ToolContext) -> None:
     preview = await call(tools, "preview_intent", {"text": "swap 500 USDC for ETH on uniswap"})
     assert "uniswap is simulated on the paper venue (paper mode)" in preview.notes  # type: ignore[attr-defined]
+
+
+async def test_preview_of_a_perp_market_is_priced_by_its_base_asset(tools: ToolContext) -> None:
+    action = OpenPosition(market="BTC-PERP", side=Side.LONG, size=Decimal("0.01"))
+    preview = await preview_actions(tools, "long btc", [action])
+    (planned,) = preview.actions
+    assert not any(v.startswith("unpriced") for v in planned.violations), planned.violations
+    assert planned.notional_usd == Decimal("600.00")  # 0.01 BTC at the fixed 60000
+    assert preview.executable
