@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from agent.ledger import Ledger
 from agent.risk import KillSwitch, RiskGate
+from agent.risk.gate import Proposal
 from agent.settings import Settings
-from connectors.domain import Action
+from connectors.domain import Action, Holdings, MarketView, Quote, Verdict
 from connectors.errors import RejectedError
 from connectors.protocol import Clock, Connector, MarketData
 from strategies.base import Strategy
@@ -27,6 +29,17 @@ class AgentDeps:
     auto_approve: bool = False
     quote_swaps: bool = True
     notes: dict[str, str] = field(default_factory=dict)
+
+    def judge(
+        self,
+        proposals: Sequence[Proposal],
+        book: Holdings,
+        view: MarketView,
+        quotes: dict[str, Quote] | None = None,
+    ) -> list[Verdict]:
+        """The gate's verdicts with today's totals (by this run's clock) and the kill switch's state."""
+        day = self.ledger.day_stats(self.clock.now())
+        return self.gate.evaluate(proposals, book, view, day, self.kill_switch.state, quotes=quotes)
 
     def venue_for(self, action: Action) -> Connector:
         """The named venue when configured, else the first that supports the action (paper simulates all)."""

@@ -163,14 +163,7 @@ async def route_and_preview(plan: Plan, deps: AgentDeps) -> Plan:
         proposals = [
             Proposal(client_id=f"preview-{i}", action=a, source="intent") for i, a in enumerate(actions)
         ]
-        verdicts = deps.gate.evaluate(
-            proposals,
-            book,
-            view,
-            deps.ledger.day_stats(deps.clock.now()),
-            deps.kill_switch.state,
-            quotes=quotes,
-        )
+        verdicts = deps.judge(proposals, book, view, quotes)
         notes += [
             f"risk gate now: {v.explain()}" + (" (needs approval)" if v.needs_approval else "")
             for v in verdicts

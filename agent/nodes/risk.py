@@ -24,14 +24,7 @@ async def risk_check(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentSta
                     quotes[p.client_id] = await deps.venue_for(p.action).quote(p.action)
                 except ConnectorError as exc:
                     errors.append(f"quote for {p.action.describe()} failed: {exc}")
-    verdicts = deps.gate.evaluate(
-        proposals,
-        book,
-        view,
-        day=deps.ledger.day_stats(deps.clock.now()),
-        state=deps.kill_switch.state,
-        quotes=quotes,
-    )
+    verdicts = deps.judge(proposals, book, view, quotes)
     thread = state.get("run_id", "run")
     for verdict in verdicts:
         deps.ledger.record_verdict(thread, verdict)

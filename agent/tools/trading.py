@@ -23,7 +23,7 @@ from agent.tools.models import (
     Preview,
 )
 from agent.tools.plans import StoredPlan
-from connectors.domain import Action, Fill, Holdings, MarketView, Quote, Verdict, client_id_for, utc_now
+from connectors.domain import Action, Fill, Holdings, MarketView, Quote, Verdict, client_id_for
 from connectors.errors import ConnectorError
 
 _SCALAR = (str, int, float, bool, type(None))
@@ -69,9 +69,7 @@ async def evaluate(
     ]
     quotes, notes = await _quotes(ctx, proposals)
     deps = ctx.deps
-    verdicts = deps.gate.evaluate(
-        proposals, book, view, deps.ledger.day_stats(utc_now()), deps.kill_switch.state, quotes=quotes
-    )
+    verdicts = deps.judge(proposals, book, view, quotes)
     return verdicts, quotes, notes
 
 
