@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.context import AgentDeps
 from agent.ledger import ledger_for
@@ -12,8 +14,11 @@ from agent.risk import RiskGate
 from agent.risk.killswitch import kill_switch_for
 from agent.settings import Settings
 from connectors.paper import PaperVenue, PriceFeed, SqlitePaperStore
-from connectors.protocol import Clock, SystemClock
+from connectors.protocol import Clock, MarketData, SystemClock
 from strategies.base import Strategy
+
+if TYPE_CHECKING:
+    from connectors.evm import EvmConnector
 
 REFERENCE_PRICES: dict[str, float] = {"ETH": 3000.0, "BTC": 60000.0, "SOL": 150.0}
 """Offline paper mode's reference prices (USD), used only when no market data feed is given."""
@@ -55,3 +60,28 @@ def open_paper_deps(
         strategy=strategy,
         portfolio=settings.portfolio,
     )
+
+
+@asynccontextmanager
+async def open_chain_deps(
+    network: str, settings: Settings, market: Callable[[EvmConnector, Clock], MarketData]
+) -> AsyncIterator[AgentDeps]:
+    """An EVM connector on `network` (closed on exit), priced by `market(connector, clock)`, with the
+    ledger, gate and kill switch from settings. Callers decide first whether the network is allowed."""
+    from connectors.evm import connect
+
+    connector = await connect(network)
+    clock = SystemClock()
+    try:
+        yield AgentDeps(
+            venues={connector.name: connector},
+            market=market(connector, clock),
+            clock=clock,
+            settings=settings,
+            ledger=ledger_for(settings),
+            gate=RiskGate(settings.risk),
+            kill_switch=kill_switch_for(settings),
+            portfolio=settings.portfolio,
+        )
+    finally:
+        await connector.close()

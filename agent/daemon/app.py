@@ -96,28 +96,10 @@ async def _venue_deps(settings: Settings, venue: str) -> AsyncIterator[tuple[Age
     if venue == "paper":
         yield open_paper_deps(settings), frozenset()
         return
-    from agent.context import AgentDeps
     from agent.daemon.quoted_market import QuotedMarket
-    from agent.ledger import ledger_for
-    from agent.risk import RiskGate
-    from agent.risk.killswitch import kill_switch_for
-    from connectors.evm import connect
-    from connectors.protocol import SystemClock
+    from agent.deps_factory import open_chain_deps
 
     if venue != "devnet" and not settings.live:
         raise ConfigError(f"venue {venue!r} is a live network; paper mode only allows 'paper' or 'devnet'")
-    connector = await connect(venue)
-    try:
-        deps = AgentDeps(
-            venues={connector.name: connector},
-            market=QuotedMarket(connector),
-            clock=SystemClock(),
-            settings=settings,
-            ledger=ledger_for(settings),
-            gate=RiskGate(settings.risk),
-            kill_switch=kill_switch_for(settings),
-            portfolio=settings.portfolio,
-        )
-        yield deps, frozenset({"ETH"})
-    finally:
-        await connector.close()
+    async with open_chain_deps(venue, settings, lambda connector, _clock: QuotedMarket(connector)) as deps:
+        yield deps, frozenset({"ETH"})  # keep gas

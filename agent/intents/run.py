@@ -81,28 +81,11 @@ async def open_deps(network: str, settings: Settings) -> AsyncIterator[AgentDeps
         return
     if network != "devnet" and not settings.live:
         raise ConfigError(f"{network} moves real money: it needs mode=live and live_enabled=true in settings")
+    from agent.deps_factory import open_chain_deps
     from agent.intents.chain_market import QuotedPrices
-    from agent.ledger import ledger_for
-    from agent.risk import RiskGate
-    from agent.risk.killswitch import kill_switch_for
-    from connectors.evm import connect
-    from connectors.protocol import SystemClock
 
-    connector = await connect(network)
-    clock = SystemClock()
-    try:
-        yield AgentDeps(
-            venues={connector.name: connector},
-            market=QuotedPrices(connector, clock),
-            clock=clock,
-            settings=settings,
-            ledger=ledger_for(settings),
-            gate=RiskGate(settings.risk),
-            kill_switch=kill_switch_for(settings),
-            portfolio=settings.portfolio,
-        )
-    finally:
-        await connector.close()
+    async with open_chain_deps(network, settings, QuotedPrices) as deps:
+        yield deps
 
 
 def _symbols(intent: Intent) -> list[str]:
