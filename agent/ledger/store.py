@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +14,7 @@ from agent import pg
 from agent.ledger import audit
 from agent.ledger.audit import AuditReport
 from agent.risk.gate import DayStats
+from agent.sqlite_store import SqliteStore
 from connectors.domain import Action, Fill, Verdict
 
 if TYPE_CHECKING:
@@ -60,20 +59,12 @@ class Ledger:
         url = pg.postgres_url(location)
         self._pg = pg.PgStore(url, schema) if url is not None else None
         self._path = None if url is not None else Path(location)
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self._sqlite: SqliteStore | None = None
         if self._pg is not None:
             self._pg.create(PG_SCHEMA + ";" + audit.PG_SCHEMA)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA + audit.SCHEMA)
-        except BaseException:
-            db.close()
-            raise
-        self._conn = db
+        self._sqlite = SqliteStore(self.path, SCHEMA + audit.SCHEMA, timeout=30)
 
     @property
     def path(self) -> Path:
@@ -96,10 +87,8 @@ class Ledger:
         """
         if self._pg is not None:
             self._pg.close()
-            return
-        with self._lock:  # waits for a transaction another thread has open
-            if self._conn is not None:
-                self._conn.close()
+        elif self._sqlite is not None:
+            self._sqlite.close()
 
     @contextmanager
     def _tx(self) -> Iterator[audit.Db]:
@@ -107,18 +96,10 @@ class Ledger:
             with self._pg.transaction() as tx:
                 yield tx
             return
-        db = self._conn
-        if db is None:  # only a subclass that skipped __init__ gets here
+        if self._sqlite is None:  # only a subclass that skipped __init__ gets here
             raise RuntimeError("this ledger has no SQLite connection")
-        with self._lock:  # one transaction at a time on the kept connection (threads share it)
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
-                    db.execute("ROLLBACK")
-                raise
+        with self._sqlite.transaction() as db:
+            yield db
 
     @staticmethod
     def _now() -> str:
