@@ -1,4 +1,4 @@
-"""The real SQLite ledger, tuned for a throw-away run: one in-memory connection, no fsync.
+"""The real SQLite ledger, tuned for a throw-away run: in memory, no fsync.
 
 Same schema, same statements, same audit chain as live; only durability is traded for speed, and
 timestamps come from the simulated clock. Backtests now use `backtests.memledger` (no SQLite); this
@@ -7,41 +7,24 @@ remains the reference it is tested against (tests/backtests/test_memledger.py).
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from agent.ledger import Ledger, audit
-from agent.ledger.store import SCHEMA
+from agent.ledger import Ledger
 from connectors.protocol import Clock
+
+_TUNING = """
+PRAGMA synchronous=OFF;
+PRAGMA case_sensitive_like=ON;  -- lets the per-day LIKE prefix use the indexes
+CREATE INDEX IF NOT EXISTS bt_orders_at ON orders(at);
+CREATE INDEX IF NOT EXISTS bt_fills_at ON fills(at);
+"""
 
 
 class BacktestLedger(Ledger):
-    def __init__(self, path: Path, clock: Clock) -> None:
-        super().__init__(path)
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(":memory:")
         self._clock = clock
-        self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        self._db.executescript(SCHEMA + audit.SCHEMA)
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("PRAGMA case_sensitive_like=ON")  # lets the per-day LIKE prefix use the index
-        self._db.execute("CREATE INDEX IF NOT EXISTS bt_orders_at ON orders(at)")
-        self._db.execute("CREATE INDEX IF NOT EXISTS bt_fills_at ON fills(at)")
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        db = self._db
-        db.execute("BEGIN")
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        assert self._sqlite is not None
+        with self._sqlite.session() as db:
+            db.executescript(_TUNING)
 
     def _now(self) -> str:  # type: ignore[override]
         return self._clock.now().isoformat()
-
-    def close(self) -> None:
-        self._db.close()
-        super().close()  # the file connection `Ledger.__init__` opened to create the schema

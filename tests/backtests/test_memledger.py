@@ -68,7 +68,7 @@ def _script(ledger: BacktestLedger | MemoryLedger, clock: SimClock) -> list[obje
 
 def test_same_answers_and_same_audit_chain_as_sqlite(tmp_path: Path) -> None:
     c1, c2 = SimClock(T0), SimClock(T0)
-    sql, mem = BacktestLedger(tmp_path / "l.sqlite", c1), MemoryLedger(tmp_path / "unused", c2)
+    sql, mem = BacktestLedger(c1), MemoryLedger(tmp_path / "unused", c2)
     try:
         assert _script(mem, c2) == _script(sql, c1)
         assert mem.audit_entries(100) == sql.audit_entries(100)
