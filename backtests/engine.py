@@ -337,10 +337,20 @@ def _first_trigger(
     """First bar in [lo, hi) whose range touches a trigger level, if any."""
     first: int | None = None
     for s, (down, up) in triggers.items():
-        if s not in highs or hi <= lo or (down == -INF and up == INF):
-            continue
-        seg = (lows[s][lo:hi] <= down) | (highs[s][lo:hi] >= up)
-        if seg.any():
-            j = lo + int(np.argmax(seg))
-            first = j if first is None else min(first, j)
+        if s in highs:
+            hit = _first_touch(lows[s], highs[s], lo, hi if first is None else first, down, up)
+            first = hit if hit is not None else first
     return first
+
+
+def _first_touch(lows: np.ndarray, highs: np.ndarray, lo: int, hi: int, down: float, up: float) -> int | None:
+    """First bar in [lo, hi) with low <= down or high >= up. Most stretches between two ticks touch
+    nothing, and a min / max answers that cheaper than a mask; only a hit builds the mask."""
+    if hi <= lo:
+        return None
+    falls = down != -INF and lows[lo:hi].min() <= down
+    rises = up != INF and highs[lo:hi].max() >= up
+    if not (falls or rises):
+        return None
+    seg = (lows[lo:hi] <= down) | (highs[lo:hi] >= up)
+    return lo + int(np.argmax(seg))

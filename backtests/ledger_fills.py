@@ -8,6 +8,9 @@ from backtests.trades import TradeBook
 from connectors.domain import Fill, FillStatus
 
 STABLES = frozenset({"USD", "USDT", "USDC", "DAI", "BUSD", "USDC.E", "FDUSD"})
+PERP_KINDS = frozenset(
+    {"open_position", "reverse_position", "close_position", "liquidation", "stop_loss", "take_profit"}
+)
 
 
 class FillReader:
@@ -45,19 +48,7 @@ class FillReader:
             return
         if gas:  # wraps, transfers, lending: no trade of their own
             self.book.pay_gas(gas)
-        if (
-            kind
-            in (
-                "open_position",
-                "reverse_position",
-                "close_position",
-                "liquidation",
-                "stop_loss",
-                "take_profit",
-            )
-            or f.asset_in.upper().endswith("PERP")
-            or f.asset_out.upper().endswith("PERP")
-        ):
+        if kind in PERP_KINDS or f.asset_in.upper().endswith("PERP") or f.asset_out.upper().endswith("PERP"):
             self._perp(f, bar, new_sides, why)
 
     def _perp(self, f: Fill, bar: int, new_sides: dict[str, int], why: str) -> None:
