@@ -184,7 +184,7 @@ class Replay:
         scan_from = 0
         at_ticks = master.times[ticks].tolist()  # open time (ns) of each tick's bar
         for k, at in zip(ticks.tolist(), at_ticks, strict=True):
-            scan_from = await self._triggered_steps(venue, reader, segments, triggers, scan_from, k)
+            scan_from = self._triggered_steps(venue, reader, segments, triggers, scan_from, k)
             venue.clock.set(utc(at))
             venue.cursor(k)
             if k in decide_set:
@@ -202,7 +202,7 @@ class Replay:
                 next_report = k + max(n // 200, 1)
         # end of data: settle the venue through the last bar, then close everything at the last close
         # through the same nodes (as requested actions)
-        await self._triggered_steps(venue, reader, segments, triggers, scan_from, n)
+        self._triggered_steps(venue, reader, segments, triggers, scan_from, n)
         end = utc(int(master.times[-1]) + interval)
         venue.clock.set(end)
         venue.cursor(n)
@@ -239,7 +239,7 @@ class Replay:
             book.gas_paid,
         )
 
-    async def _triggered_steps(
+    def _triggered_steps(
         self,
         venue: VenueHandle,
         reader: FillReader,
