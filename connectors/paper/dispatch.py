@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -41,18 +42,21 @@ class Dispatcher:
     lending: LendingEngine
     perps: PerpEngine
 
-    def apply(self, acct: Account, action: Action, client_id: str, now: Any) -> tuple[Fill, Decimal]:
-        """The fill and its price impact in bps. On-chain actions also pay `config.gas_usd` in the cash
-        asset: from the balance held before the action, else out of what the action itself brings in
-        (a swap into cash); when neither covers it, nothing happens (InsufficientFunds)."""
-        gas = self.config.gas_usd if isinstance(action, ON_CHAIN) else ZERO
-        if not gas:
-            return self._apply(acct, action, client_id, now)
+    def apply(
+        self, acct: Account, action: Action, client_id: str, now: datetime, ts: float
+    ) -> tuple[Fill, Decimal]:
+        """The fill and its price impact in bps (`ts` is `now` in epoch seconds). On-chain actions also
+        pay `config.gas_usd` in the cash asset: from the balance held before the action, else out of what
+        the action itself brings in (a swap into cash); when neither covers it, nothing happens
+        (InsufficientFunds)."""
+        gas = self.config.gas_usd
+        if not gas or not isinstance(action, ON_CHAIN):  # the cheap test first (isinstance on a model is not)
+            return self._apply(acct, action, client_id, now, ts)
         cash = self.config.collateral_asset.upper()
         upfront = acct.balance(cash) >= gas
         if upfront:
             acct.debit(cash, gas)
-        fill, impact = self._apply(acct, action, client_id, now)
+        fill, impact = self._apply(acct, action, client_id, now, ts)
         if not upfront:
             have = acct.balance(cash)
             if have < gas:  # the venue discards this clone of the account: nothing moved
@@ -63,8 +67,15 @@ class Dispatcher:
             acct.debit(cash, gas)
         return fill.model_copy(update={"gas_usd": gas}), impact
 
-    def _apply(self, acct: Account, action: Action, client_id: str, now: Any) -> tuple[Fill, Decimal]:
-        ts = now.timestamp()
+    def _apply(
+        self, acct: Account, action: Action, client_id: str, now: datetime, ts: float
+    ) -> tuple[Fill, Decimal]:
+        if isinstance(action, OpenPosition):
+            price = self.pricer.require(action.market.upper(), ts, self.name)
+            return self.perps.open(acct, action, price, now, client_id), ZERO
+        if isinstance(action, ClosePosition):
+            price = self.pricer.require(action.market.upper(), ts, self.name)
+            return self.perps.close(acct, action, price, now, client_id), ZERO
         if isinstance(action, Swap):
             sell, buy = action.sell.upper(), action.buy.upper()
             plan = plan_swap(
@@ -107,12 +118,6 @@ class Dispatcher:
                 Repay: self.lending.repay,
             }[type(action)]
             return handler(acct, action, now, client_id), ZERO  # type: ignore[operator]
-        if isinstance(action, OpenPosition):
-            price = self.pricer.require(action.market.upper(), ts, self.name)
-            return self.perps.open(acct, action, price, now, client_id), ZERO
-        if isinstance(action, ClosePosition):
-            price = self.pricer.require(action.market.upper(), ts, self.name)
-            return self.perps.close(acct, action, price, now, client_id), ZERO
         raise RejectedError(self.name, f"unsupported action {type(action).__name__}")
 
     def _move(

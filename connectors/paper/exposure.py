@@ -44,17 +44,19 @@ def exposure_of(acct: Account, perps: PerpEngine, marks: dict[str, Decimal]) -> 
         supplied=dict(acct.supplied),
         borrowed=dict(acct.borrowed),
         positions=tuple(
-            OpenPerp(
-                p.market,
-                p.sign,
-                p.size,
-                p.entry_price,
-                p.margin,
-                p.funding_paid,
-                perps.liquidation_price(acct, p, marks),
-                p.stop_loss,
-                p.take_profit,
-            )
-            for p in acct.positions.values()
+            [
+                OpenPerp(
+                    p.market,
+                    p.sign,
+                    p.size,
+                    p.entry_price,
+                    p.margin,
+                    p.funding_paid,
+                    perps.liquidation_price(acct, p, marks),
+                    p.stop_loss,
+                    p.take_profit,
+                )
+                for p in acct.positions.values()
+            ]
         ),
     )

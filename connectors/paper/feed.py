@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,9 @@ from connectors.protocol import Clock
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
+
+
+_UNKNOWN: Any = object()  # "not remembered" (None is a remembered answer: no price)
 
 
 class PriceFeed:
@@ -41,8 +44,9 @@ class PriceFeed:
         """Bumped when a symbol or a funding series appears (lets callers cache "not found" answers)."""
         self._funding: dict[str, Points] = {}
         self._marks: dict[str, Points] = {}
-        self._memo_at: float | None = None  # price and mark answers at one instant, until a write
-        self._memo: dict[tuple[str, str], Decimal | None] = {}
+        self._memo_at: float | None = None  # price and mark answers at this instant, until a write
+        self._price_memo: dict[str, Decimal | None] = {}
+        self._mark_memo: dict[str, Decimal | None] = {}
 
     # ---- feeding -------------------------------------------------------------------------------
     def append(
@@ -194,39 +198,38 @@ class PriceFeed:
 
     def price(self, symbol: str, now: float | None = None) -> Decimal | None:
         now = self.now() if now is None else now
-        return self._remembered("price", symbol, now, self._price)
-
-    def _price(self, symbol: str, now: float) -> Decimal | None:
-        value = self.last(symbol.upper(), now)
-        return None if value is None else dec(value)
+        if now != self._memo_at:
+            self._forget(now)
+        value = self._price_memo.get(symbol, _UNKNOWN)  # not try/except: a miss per tick, raising costs
+        if value is _UNKNOWN:
+            last = self.last(symbol.upper(), now)
+            value = self._price_memo[symbol] = None if last is None else dec(last)
+        return value
 
     def mark(self, symbol: str, now: float | None = None) -> Decimal | None:
         """The mark series value if it is at least as recent as the last price, else the last price."""
         now = self.now() if now is None else now
-        return self._remembered("mark", symbol, now, self._mark)
-
-    def _remembered(
-        self, what: str, symbol: str, now: float, read: Callable[[str, float], Decimal | None]
-    ) -> Decimal | None:
-        """`read(symbol, now)`, answered once per instant: a tick asks for the same prices many times.
-        Any write to the feed forgets the answers."""
         if now != self._memo_at:
-            self._memo.clear()
-            self._memo_at = now
-        key = (what, symbol)
-        try:
-            return self._memo[key]
-        except KeyError:
-            value = self._memo[key] = read(symbol, now)
-            return value
+            self._forget(now)
+        value = self._mark_memo.get(symbol, _UNKNOWN)
+        if value is _UNKNOWN:
+            value = self._mark_memo[symbol] = self._mark(symbol, now)
+        return value
+
+    def _forget(self, now: float) -> None:
+        """Start remembering the answers of `price` and `mark` at `now`: a tick asks for the same prices
+        many times (any write to the feed forgets them too)."""
+        self._price_memo = {}
+        self._mark_memo = {}
+        self._memo_at = now
 
     def _mark(self, symbol: str, now: float) -> Decimal | None:
         symbol = symbol.upper()
-        series = self._candles.get(symbol)
         marks = self._marks.get(symbol)
         if marks is not None:
             point = marks.at(now)
             if point is not None:
+                series = self._candles.get(symbol)
                 last_time = -1.0
                 if series is not None:
                     idx = bisect_right(series.times, now) - 1

@@ -29,7 +29,8 @@ class Pricer:
 
     def symbol_for(self, asset: str) -> str | None:
         """Feed symbol pricing `asset` (upper-case), or None (stablecoins without a feed are $1)."""
-        self._refresh()
+        if self._generation != self.feed.generation:  # tested inline: this runs several times a tick
+            self._refresh()
         try:
             return self._resolved[asset]
         except KeyError:
@@ -71,7 +72,8 @@ class Pricer:
 
     def funding_symbol(self, market: str) -> str | None:
         """Feed symbol carrying `market`'s funding series (the market itself or its priced symbol)."""
-        self._refresh()
+        if self._generation != self.feed.generation:
+            self._refresh()
         try:
             return self._funding_of[market]
         except KeyError:
@@ -81,10 +83,9 @@ class Pricer:
 
     def _refresh(self) -> None:
         """Forget cached misses once the feed gained a series (it may resolve them now)."""
-        if self._generation != self.feed.generation:
-            self._resolved = {k: v for k, v in self._resolved.items() if v is not None}
-            self._funding_of = {}
-            self._generation = self.feed.generation
+        self._resolved = {k: v for k, v in self._resolved.items() if v is not None}
+        self._funding_of = {}
+        self._generation = self.feed.generation
 
     def _find_funding(self, market: str) -> str | None:
         if self.feed.has_funding(market):

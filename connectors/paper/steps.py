@@ -29,9 +29,16 @@ def current_marks(acct: Account, pricer: Pricer, ts: float) -> dict[str, Decimal
 
 
 def run_step(
-    acct: Account, perps: PerpEngine, lending: LendingEngine, pricer: Pricer, feed: PriceFeed, now: datetime
+    acct: Account,
+    perps: PerpEngine,
+    lending: LendingEngine,
+    pricer: Pricer,
+    feed: PriceFeed,
+    now: datetime,
+    ts_now: float,
 ) -> list[Fill]:
-    """Advance `acct` from `acct.last_step` to `now`; returns the fills the venue generated.
+    """Advance `acct` from `acct.last_step` to `now` (`ts_now` in epoch seconds); returns the fills the
+    venue generated.
 
     Per open position, in time order over (last step, now] and after the position opened:
       - each bar that ended: stop-loss / take-profit / liquidation along the conservative path
@@ -45,7 +52,7 @@ def run_step(
     """
     fills: list[Fill] = []
     last = acct.last_step or now
-    ts_last, ts_now = last.timestamp(), now.timestamp()
+    ts_last = ts_now if last is now else last.timestamp()
     if acct.positions:
         marks = current_marks(acct, pricer, ts_now)
         for market in list(acct.positions):
@@ -58,7 +65,8 @@ def run_step(
                         pricer,
                         feed,
                         pos,
-                        max(ts_last, pos.opened_at.timestamp()),
+                        # max(ts_last, opened_at's seconds), converting only an opening after the last step
+                        ts_last if pos.opened_at <= last else pos.opened_at.timestamp(),
                         ts_now,
                         marks,
                         now,
@@ -95,17 +103,20 @@ def _replay(
 
     The liquidation price only changes when the account does (a funding settlement, an event), so it
     is computed once per stretch; a float pre-screen of each bar's low/high against the trigger levels
-    skips bars that cannot touch any of them before any Decimal work (`check_bar` decides the rest).
+    skips bars that cannot touch any of them before any Decimal work (`check_bar` decides the rest). A
+    stretch without settlements for a position without levels (a 1x long, no stops) reads no bars.
     """
+    fsym = pricer.funding_symbol(pos.market)
+    funding = feed.funding_between(fsym, after, upto) if fsym else []
+    liq = perps.liquidation_price(acct, pos, marks)
+    down, up = _screen(pos, liq)
+    if not funding and down == -INF and up == INF:  # no settlement and no level: nothing can happen
+        return []
     symbol = pricer.symbol_for(pos.market)
     span = feed.bar_span(symbol, after, upto) if symbol else range(0)
     step = feed.bar_seconds(symbol) if symbol and span else 0.0
     times, lows, highs = feed.bar_columns(symbol) if symbol and span else (_NONE, _NONE, _NONE)
-    fsym = pricer.funding_symbol(pos.market)
-    funding = feed.funding_between(fsym, after, upto) if fsym else []
     fills: list[Fill] = []
-    liq = perps.liquidation_price(acct, pos, marks)
-    down, up = _screen(pos, liq)
     i, n, j = span.start, span.stop, 0
     while pos.market in acct.positions and (i < n or j < len(funding)):
         next_funding = funding[j][0] if j < len(funding) else INF
@@ -138,7 +149,7 @@ def _replay(
 
 INF = float("inf")
 _NONE: array[float] = array("d")  # the columns of a position whose market has no bars (read only)
-VECTOR_SPAN = 64  # from about this many bars on, one numpy pass beats a Python loop over the bars
+VECTOR_SPAN = 128  # from about this many bars on, numpy's min / max beat Python's over an array slice
 
 
 def _ending_by(times: Sequence[float], step: float, i: int, n: int, t: float) -> int:
@@ -152,10 +163,16 @@ def _ending_by(times: Sequence[float], step: float, i: int, n: int, t: float) ->
 
 
 def _first_reaching(lows: array[float], highs: array[float], i: int, n: int, down: float, up: float) -> int:
-    """First index in [i, n) whose bar reaches a level (low <= down or high >= up), else n."""
+    """First index in [i, n) whose bar reaches a level (low <= down or high >= up), else n.
+
+    Most stretches reach no level: the stretch's lowest low and highest high say so without a loop
+    over its bars; only a stretch that does reach one is searched bar by bar.
+    """
     if down == -INF and up == INF:  # no level to reach (say, a 1x long without stops)
         return n
     if n - i < VECTOR_SPAN:
+        if i < n and (down == -INF or min(lows[i:n]) > down) and (up == INF or max(highs[i:n]) < up):
+            return n
         while i < n and lows[i] > down and highs[i] < up:
             i += 1
         return i
@@ -163,29 +180,35 @@ def _first_reaching(lows: array[float], highs: array[float], i: int, n: int, dow
 
     lo = np.frombuffer(lows, dtype=np.float64, count=n)[i:]
     hi = np.frombuffer(highs, dtype=np.float64, count=n)[i:]
-    hit = np.flatnonzero((lo <= down) | (hi >= up))
-    return i + int(hit[0]) if len(hit) else n
+    if (down == -INF or lo.min() > down) and (up == INF or hi.max() < up):
+        return n
+    return i + int(np.argmax((lo <= down) | (hi >= up)))
 
 
 SCREEN_EPS = 1e-9  # relative slack: float levels vs the Decimal ones `check_bar` compares exactly
 
 
 def _screen(pos: PerpState, liq: Decimal | None) -> tuple[float, float]:
-    """(down, up): a bar can trigger something only if its low <= down or its high >= up."""
-    s = pos.sign
-    adverse = [float(x) for x in (liq, pos.stop_loss) if x is not None]
-    favourable = float(pos.take_profit) if pos.take_profit is not None else None
-    down, up = float("-inf"), float("inf")
-    if s > 0:
-        if adverse:
-            down = max(adverse) * (1 + SCREEN_EPS)
-        if favourable is not None:
-            up = favourable * (1 - SCREEN_EPS)
+    """(down, up): a bar can trigger something only if its low <= down or its high >= up.
+
+    The adverse levels (liquidation, stop) are met first at the nearest one: the higher for a long,
+    the lower for a short; the take-profit is the favourable level.
+    """
+    long = pos.sign > 0
+    stop, take = pos.stop_loss, pos.take_profit
+    if stop is None:
+        adverse = None if liq is None else float(liq)
+    elif liq is None:
+        adverse = float(stop)
     else:
-        if adverse:
-            up = min(adverse) * (1 - SCREEN_EPS)
-        if favourable is not None:
-            down = favourable * (1 + SCREEN_EPS)
+        adverse = max(float(liq), float(stop)) if long else min(float(liq), float(stop))
+    favourable = None if take is None else float(take)
+    if long:
+        down = -INF if adverse is None else adverse * (1 + SCREEN_EPS)
+        up = INF if favourable is None else favourable * (1 - SCREEN_EPS)
+    else:
+        down = -INF if favourable is None else favourable * (1 + SCREEN_EPS)
+        up = INF if adverse is None else adverse * (1 - SCREEN_EPS)
     return down, up
 
 

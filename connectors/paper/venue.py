@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -40,6 +41,7 @@ from connectors.protocol import Clock
 
 BarInput = Bar | Candle | Sequence[Any]
 DEFAULT_CASH = {"USDC": Decimal(10_000)}
+_ACTION_CLASSES = frozenset(ACTION_TYPES)
 
 
 class PaperVenue:
@@ -70,11 +72,12 @@ class PaperVenue:
         self._store = store
         self._lock = threading.RLock()
         self._apy = {k.upper(): m.supply_apy for k, m in self.config.lending.items()}
-        self._fills: dict[str, Fill] = {}
+        self._fills: OrderedDict[str, Fill] = OrderedDict()  # oldest first, O(1) to find the oldest
+        self._instant_seen: tuple[datetime, float] | None = None  # see `_instant`
         saved = store.load(name) if store is not None else None
         if saved is not None:
             self._account = Account.from_json(saved.account)
-            self._fills = {f.client_id: f for f in saved.fills}
+            self._fills = OrderedDict((f.client_id, f) for f in saved.fills)
             return
         now = clock.now()
         self._account = Account(last_step=now, last_accrual=now)
@@ -110,7 +113,8 @@ class PaperVenue:
 
     # ---- Connector ------------------------------------------------------------------------------
     def supports(self, action: Action) -> bool:
-        return isinstance(action, ACTION_TYPES)
+        # the exact-type test first: isinstance on pydantic models goes through ABCMeta, per class
+        return type(action) in _ACTION_CLASSES or isinstance(action, ACTION_TYPES)
 
     async def quote(self, action: Action) -> Quote:
         return self.quote_sync(action)
@@ -135,8 +139,8 @@ class PaperVenue:
         per base unit, `amount_in` the margin posted (open) or the size closed (close), fee separate.
         """
         with self._lock:
-            acct, _, now, _ = self._stepped()
-            fill, impact = self._dispatch.apply(acct, action, "quote", now)
+            acct, _, now, ts, _ = self._stepped()
+            fill, impact = self._dispatch.apply(acct, action, "quote", now, ts)
         price = fill.price
         if price is None:
             price = fill.amount_in / fill.amount_out if fill.amount_out and fill.amount_in else Decimal(1)
@@ -161,8 +165,8 @@ class PaperVenue:
             done = self._fills.get(client_id)
             if done is not None:
                 return done
-            acct, pending, now, _ = self._stepped()
-            fill, _ = self._dispatch.apply(acct, action, client_id, now)
+            acct, pending, now, ts, _ = self._stepped()
+            fill, _ = self._dispatch.apply(acct, action, client_id, now, ts)
             self._commit(acct, [*pending, fill])
             return fill
 
@@ -180,8 +184,10 @@ class PaperVenue:
                     self.feed.append_candle(symbol, bar)
                 else:
                     self.feed.append(symbol, *bar)
-            acct, fills, _, ran = self._stepped()
-            if not ran and not acct.unreported:
+            acct, fills, _, _, ran = self._stepped()
+            if not acct.unreported:  # nothing to hand out: the step, if one ran, made no fills
+                if ran:
+                    self._commit(acct, fills)
                 return []
             fresh = {f.client_id: f for f in fills}
             out = [fresh.get(cid) or self._fills[cid] for cid in acct.unreported]
@@ -197,7 +203,7 @@ class PaperVenue:
             client_id = client_id or f"deposit:{uuid.uuid4().hex}"
             if client_id in self._fills:
                 return self._fills[client_id]
-            acct, pending, now, _ = self._stepped()
+            acct, pending, now, _, _ = self._stepped()
             acct.credit(asset.upper(), amount)
             fill = Fill(
                 client_id=client_id,
@@ -217,36 +223,38 @@ class PaperVenue:
         """Replace the stop-loss / take-profit of an open position (None clears it)."""
         market = market.upper()
         with self._lock:
-            acct, pending, now, _ = self._stepped()
+            acct, pending, _, ts, _ = self._stepped()
             pos = acct.positions.get(market)
             if pos is None:
                 raise RejectedError(self.name, f"no open position in {market}")
-            price = self.pricer.require(market, now.timestamp(), self.name)
+            price = self.pricer.require(market, ts, self.name)
             self.perps.set_triggers(pos, price, stop_loss, take_profit)
             self._commit(acct, pending)
 
     def holdings(self) -> Holdings:
         """Snapshot as of now: the account is stepped to now first (committed), positions are marked."""
-        acct, now = self._current()
-        ts = now.timestamp()
+        acct, now, ts = self._current()
         marks = current_marks(acct, self.pricer, ts)
-        positions = tuple(self.perps.position_view(acct, p, marks) for p in acct.positions.values())
+        positions = tuple([self.perps.position_view(acct, p, marks) for p in acct.positions.values()])
         equity = ZERO
         for book, sign in ((acct.balances, 1), (acct.supplied, 1), (acct.borrowed, -1)):
             for asset, amount in book.items():
                 price = self.pricer.usd(asset, ts)  # unpriced assets count as 0
                 if price is not None:
                     equity += sign * amount * price
-        equity += sum((p.margin + p.unrealized_pnl for p in positions), ZERO)
+        perps_value = ZERO  # summed on its own first, then added: the order the equity is rounded in
+        for p in positions:
+            perps_value += p.margin + p.unrealized_pnl
+        equity += perps_value
         try:
             hf = self.lending.health_factor(acct, now)
         except RejectedError:
             hf = None
-        return Holdings(
-            balances=dict(acct.balances),
+        return Holdings(  # validation copies the books: the snapshot never shares them with the account
+            balances=acct.balances,
             positions=positions,
-            supplied=dict(acct.supplied),
-            borrowed=dict(acct.borrowed),
+            supplied=acct.supplied,
+            borrowed=acct.borrowed,
             health_factor=hf,
             equity_usd=equity,
             at=now,
@@ -254,13 +262,12 @@ class PaperVenue:
 
     def exposure(self) -> Exposure:
         """Balances, lending and open perps as of now, not marked to market (see `exposure.py`)."""
-        acct, now = self._current()
-        return exposure_of(acct, self.perps, current_marks(acct, self.pricer, now.timestamp()))
+        acct, _, ts = self._current()
+        return exposure_of(acct, self.perps, current_marks(acct, self.pricer, ts))
 
     def view(self, symbols: Sequence[str], lookback: int) -> MarketView:
         """Synchronous `market_view`; symbols may be assets (WETH) or markets, resolved like prices."""
-        now = self.clock.now()
-        ts = now.timestamp()
+        now, ts = self._instant()
         prices: dict[str, Decimal] = {}
         closes: dict[str, tuple[float, ...]] = {}
         funding: dict[str, Decimal] = {}
@@ -312,7 +319,7 @@ class PaperVenue:
             clock, feed, config=config or PaperConfig.model_validate(state["config"]), name=state["venue"]
         )
         venue._account = Account.from_json(state["account"])
-        venue._fills = {f.client_id: f for f in (fill_from_json(d) for d in state["fills"])}
+        venue._fills = OrderedDict((f.client_id, f) for f in (fill_from_json(d) for d in state["fills"]))
         if store is not None:
             venue._store = store
             known = store.load(venue.name)
@@ -320,30 +327,43 @@ class PaperVenue:
             venue._commit(venue._account, [f for f in venue._fills.values() if f.client_id not in seen])
         return venue
 
-    def _current(self) -> tuple[Account, datetime]:
-        """The committed account stepped to now (reading it needs no clone when no step is due)."""
+    def _current(self) -> tuple[Account, datetime, float]:
+        """The committed account stepped to now (reading it needs no clone when no step is due), now, and
+        now in epoch seconds."""
         with self._lock:
-            now = self.clock.now()
+            now, ts = self._instant()
             last = self._account.last_step
             if last is None or now > last:
-                acct, pending, now, ran = self._stepped()
+                acct, pending, now, ts, ran = self._stepped()
                 if ran:
                     self._commit(acct, pending)
-            return self._account, now
+            return self._account, now, ts
 
-    def _stepped(self) -> tuple[Account, list[Fill], datetime, bool]:
-        """A clone of the account stepped to now, the step's fills, now, and whether a step ran.
+    def _instant(self) -> tuple[datetime, float]:
+        """The clock's now and its epoch seconds. A tick asks for them several times and `timestamp()` is
+        not free: the pair is kept while the clock hands out the same (immutable) datetime, in one
+        attribute so that a thread never sees one instant's datetime with another's seconds."""
+        now = self.clock.now()
+        seen = self._instant_seen
+        if seen is None or seen[0] is not now:
+            seen = self._instant_seen = (now, now.timestamp())
+        return seen
+
+    def _stepped(self) -> tuple[Account, list[Fill], datetime, float, bool]:
+        """A clone of the account stepped to now, the step's fills, now (and in epoch seconds), and whether
+        a step ran.
 
         A clock at or behind the last step (same instant, restored state, jitter) never steps back.
         """
-        now = self.clock.now()
+        now, ts = self._instant()
         acct = self._account.clone()
         last = acct.last_step
         if last is not None and now <= last:
-            return acct, [], now, False
-        fills = run_step(acct, self.perps, self.lending, self.pricer, self.feed, now)
-        acct.unreported.extend(f.client_id for f in fills)
-        return acct, fills, now, True
+            return acct, [], now, ts, False
+        fills = run_step(acct, self.perps, self.lending, self.pricer, self.feed, now, ts)
+        if fills:
+            acct.unreported.extend(f.client_id for f in fills)
+        return acct, fills, now, ts, True
 
     def _commit(self, acct: Account, fills: list[Fill]) -> None:
         if self._store is not None:

@@ -3,6 +3,7 @@ what stepping bar by bar settles: same stops, targets, liquidations and funding,
 
 from __future__ import annotations
 
+import math
 import random
 from array import array
 from collections.abc import Sequence
@@ -67,7 +68,7 @@ async def _run(
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize(("side", "leverage"), [(Side.LONG, 3), (Side.SHORT, 3), (Side.LONG, 40)])
-@pytest.mark.parametrize("funding_every", [8, 100])  # 100 h: stretches long enough for the numpy pass
+@pytest.mark.parametrize("funding_every", [8, 200])  # 200 h: stretches long enough for the numpy pass
 async def test_one_long_step_equals_bar_by_bar(
     seed: int, side: Side, leverage: int, funding_every: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -109,7 +110,8 @@ def test_scan_helpers_agree_with_the_plain_definitions() -> None:
         assert steps._ending_by(times, step, i, n, t) == next(
             (k for k in range(i, n) if times[k] + step > t), n
         )
-        down, up = rng.uniform(85, 95), rng.uniform(105, 125)
+        down = rng.choice([-math.inf, rng.uniform(85, 95)])  # a side without a level is infinite
+        up = rng.choice([math.inf, rng.uniform(105, 125)])
         assert steps._first_reaching(lows, highs, i, n, down, up) == next(
             (k for k in range(i, n) if lows[k] <= down or highs[k] >= up), n
         )

@@ -56,6 +56,16 @@ async def test_one_reversing_order_leaves_the_account_where_close_then_open_does
     assert (pa.side, pa.size, pa.entry_price, pa.margin) == (Side.SHORT, pb.size, pb.entry_price, pb.margin)
 
 
+async def test_the_reversing_fill_describes_both_legs(clock: SimClock) -> None:
+    """The note is what the ledger and the user see: pinned, Decimals and sides written as `str()` does."""
+    venue = await _long_then_move(clock, "7")
+    fill = await venue.execute(_short("5000"), client_id="R")
+    assert fill.note == (
+        "close 0.1 of long BTC-PERP @ 61956.60000; "
+        "then short 0.08070165244703550549901059774 BTC-PERP @ 61956.60000 isolated 2x"
+    )
+
+
 async def test_reverse_with_nothing_opposite_is_a_plain_open(clock: SimClock) -> None:
     venue = build_venue(clock)
     fill = await venue.execute(_short("3000"), client_id="S")

@@ -152,6 +152,29 @@ async def test_snapshot_marks_positions_and_counts_them_in_equity(clock: SimCloc
     assert book.equity_usd == D(10_097)
 
 
+async def test_snapshots_and_exposures_own_their_books(clock: SimClock) -> None:
+    """Editing what `holdings()` or `exposure()` returned never reaches the venue's account."""
+    venue = build_venue(clock)
+    book, held = venue.holdings(), venue.exposure()
+    book.balances["USDC"] = D(1)
+    book.supplied["USDC"] = D(1)
+    held.balances["USDC"] = D(2)
+    held.borrowed["USDC"] = D(2)
+    again = venue.holdings()
+    assert again.balances == {"USDC": D(10_000)} and again.supplied == {} and again.borrowed == {}
+    assert venue.exposure().balances == {"USDC": D(10_000)}
+
+
+def test_supports_every_action_type_and_their_subclasses(clock: SimClock) -> None:
+    class MySwap(Swap):
+        pass
+
+    venue = build_venue(clock)
+    assert venue.supports(Swap(sell="USDC", buy="BTC", amount=D(1)))
+    assert venue.supports(MySwap(sell="USDC", buy="BTC", amount=D(1)))
+    assert not venue.supports("swap")  # type: ignore[arg-type]
+
+
 async def test_streamed_bars_match_preloaded_bars() -> None:
     """The backtester may append one bar per step (`advance(bars)`) or preload: same fills, same book."""
     from connectors.domain import Candle
