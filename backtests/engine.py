@@ -28,6 +28,7 @@ from backtests.equity import Segment, curve, equity_at, segment_of
 from backtests.gc_tuning import replay_gc
 from backtests.ledger_fills import STABLES, FillReader
 from backtests.trades import Trade, TradeBook, utc
+from backtests.triggers import BarRanges, Triggers, first_trigger, trigger_levels
 from backtests.venue import VenueHandle, open_venue
 from connectors.domain import Action, ClosePosition, Holdings, Side, Swap
 from connectors.domain.market import market_base
@@ -35,9 +36,6 @@ from connectors.paper.exposure import Exposure
 
 Path_ = Literal["fast", "graph"]
 ProgressFn = Callable[[int, int], None]
-Triggers = dict[str, tuple[float, float]]
-"""Per symbol, (down, up): the levels at which the venue may close something (see `_trigger_levels`)."""
-INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,7 @@ class Replay:
         self.stables = STABLES | {self.cash_asset}  # worth their face value in USD
         self._priced = frozenset(b.symbol for b in self.bars)  # symbols the data prices
         self.interval_ns = self.bars[0].interval_ns  # aligned bars share the first file's timeline
-        self._highs: dict[str, np.ndarray] = {}  # the bars' ranges as the venue trades them
-        self._lows: dict[str, np.ndarray] = {}
+        self._ranges: dict[str, BarRanges] = {}  # the bars' ranges as the venue trades them
 
     async def run(self) -> ReplayResult:
         tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -133,7 +130,8 @@ class Replay:
             with replay_gc():  # see gc_tuning.py
                 venue = open_venue(self, workdir)
                 for symbol in self._priced:
-                    self._highs[symbol], self._lows[symbol] = venue.ranges(symbol)
+                    highs, lows = venue.ranges(symbol)
+                    self._ranges[symbol] = BarRanges(lows, highs)
                 return await self._loop(venue)
         finally:
             if venue is not None:
@@ -251,7 +249,7 @@ class Replay:
         """Venue-only steps at the close of each bar in [scan_from, k-1) touching a stop/target/liquidation."""
         master = self.bars[0]
         while True:
-            hit = _first_trigger(triggers, self._highs, self._lows, scan_from, k)
+            hit = first_trigger(triggers, self._ranges, scan_from, k)
             if hit is None or hit + 1 >= k:
                 return scan_from
             scan_from = hit + 1
@@ -294,7 +292,7 @@ class Replay:
             else:
                 segments.append(seg)
         triggers.clear()
-        triggers.update(_trigger_levels(book))
+        triggers.update(trigger_levels(book))
 
 
 def _sides(h: Exposure) -> dict[str, int]:
@@ -311,46 +309,3 @@ def _close_all(h: Exposure, cash_asset: str, stables: frozenset[str]) -> list[Ac
         if amount > 0 and asset.upper() not in stables:
             actions.append(Swap(sell=asset, buy=cash_asset, amount="all", reason="end of data"))
     return actions
-
-
-def _trigger_levels(h: Exposure) -> Triggers:
-    """Per symbol (down, up): a bar touches a level when its low <= down or its high >= up (the
-    highest level that fires on a fall, the lowest that fires on a rise; -inf / inf when none)."""
-    out: Triggers = {}
-    for p in h.positions:
-        s = market_base(p.market)
-        down, up = out.get(s, (-INF, INF))
-        for level, adverse in ((p.liquidation_price, True), (p.stop_loss, True), (p.take_profit, False)):
-            if level is None:
-                continue
-            if (p.sign > 0) == adverse:
-                down = max(down, float(level))
-            else:
-                up = min(up, float(level))
-        out[s] = (down, up)
-    return out
-
-
-def _first_trigger(
-    triggers: Triggers, highs: dict[str, np.ndarray], lows: dict[str, np.ndarray], lo: int, hi: int
-) -> int | None:
-    """First bar in [lo, hi) whose range touches a trigger level, if any."""
-    first: int | None = None
-    for s, (down, up) in triggers.items():
-        if s in highs:
-            hit = _first_touch(lows[s], highs[s], lo, hi if first is None else first, down, up)
-            first = hit if hit is not None else first
-    return first
-
-
-def _first_touch(lows: np.ndarray, highs: np.ndarray, lo: int, hi: int, down: float, up: float) -> int | None:
-    """First bar in [lo, hi) with low <= down or high >= up. Most stretches between two ticks touch
-    nothing, and a min / max answers that cheaper than a mask; only a hit builds the mask."""
-    if hi <= lo:
-        return None
-    falls = down != -INF and lows[lo:hi].min() <= down
-    rises = up != INF and highs[lo:hi].max() >= up
-    if not (falls or rises):
-        return None
-    seg = (lows[lo:hi] <= down) | (highs[lo:hi] >= up)
-    return lo + int(np.argmax(seg))
