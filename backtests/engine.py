@@ -259,8 +259,9 @@ class Replay:
             self._after(reader, fills, held, scan_from, segments, venue, triggers)
 
     def _observe_funding(self, reader: FillReader, book: Holdings | Exposure | None) -> None:
-        """Charge funding settled since the last look to the open trade it belongs to."""
-        if book is None:
+        """Charge funding settled since the last look to the open trade it belongs to (the venue settles
+        funding only from the replay's funding series: without any, there is none to charge)."""
+        if book is None or not self.funding:
             return
         for p in book.positions:
             market = p.market.upper()

@@ -70,13 +70,14 @@ def segment_of(h: Exposure, priced: Collection[str], k: int, stables: frozenset[
             qty = p.sign * float(p.size)
             b[s] = b.get(s, 0.0) + qty
             const -= qty * float(p.entry_price)
-    for book, sign in ((h.supplied, 1.0), (h.borrowed, -1.0)):
-        for asset, amount in book.items():
-            a = asset.upper()
-            if a in priced:
-                b[a] = b.get(a, 0.0) + sign * float(amount)
-            else:
-                const += sign * float(amount)
+    if h.supplied or h.borrowed:
+        for book, sign in ((h.supplied, 1.0), (h.borrowed, -1.0)):
+            for asset, amount in book.items():
+                a = asset.upper()
+                if a in priced:
+                    b[a] = b.get(a, 0.0) + sign * float(amount)
+                else:
+                    const += sign * float(amount)
     return Segment(k, const, {s: q for s, q in b.items() if q != 0.0})
 
 
