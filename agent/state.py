@@ -35,16 +35,17 @@ class AgentState(TypedDict, total=False):
 
 def fresh_tick(run_id: str, requested: list[Action] | None = None) -> AgentState:
     """The input of a new tick: everything from the previous tick on this thread is reset."""
-    return AgentState(
-        run_id=run_id,
-        requested=list(requested or []),
-        view=None,
-        holdings=None,
-        proposals=[],
-        verdicts=[],
-        approval=None,
-        approval_requested_at=None,
-        edits=0,
-        fills=[],
-        errors=[],
-    )
+    state: AgentState = {
+        "run_id": run_id,
+        "requested": list(requested or []),
+        "view": None,
+        "holdings": None,
+        "proposals": [],
+        "verdicts": [],
+        "approval": None,
+        "approval_requested_at": None,
+        "edits": 0,
+        "fills": [],
+        "errors": [],
+    }
+    return state

@@ -4,7 +4,9 @@ A backtest's ledger is thrown away after the run, so it needs no durability. Row
 per-day risk totals are kept by day, and the hash-chained audit log is materialised on demand
 (`audit_entries`, `verify`) from entries recorded in order: the chain is the one the SQLite ledger
 would have written for the same calls. Verdicts and fills are frozen models, so they are stored as
-objects and serialised only when the chain is read. Timestamps come from the simulated clock.
+objects and serialised only when the chain is read. Timestamps come from the simulated clock; rows
+keep them as datetimes and the chain spells them (`isoformat`) when it is read, as SQLite would have
+stored them. Rows are filed under their date as that text begins (`YYYY-MM-DD`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,45 @@ ZERO = Decimal(0)
 Builder = Callable[..., dict[str, Any]]
 Payload = str | dict[str, Any] | tuple[Builder, tuple[Any, ...]]
 """An audit entry's body: the stored JSON text, a dict, or (builder, args) built when the chain is read."""
+VerdictRow = tuple[datetime, str, str, Verdict]
+"""(at, its date, thread, verdict)."""
+
+
+class _Dates:
+    """`at.date().isoformat()` (how `at.isoformat()` begins) for times that mostly stay in one day.
+
+    The last day is kept with its first and last instants in the same tzinfo: datetimes that share a
+    tzinfo compare as wall times, so two comparisons tell whether `at` reads as that date (none when
+    `at` is the very datetime asked about last).
+    """
+
+    __slots__ = ("_asked", "_date", "_first", "_last", "_tz")
+
+    def __init__(self) -> None:
+        self._asked: datetime | None = None
+        self._tz: tzinfo | None = None
+        self._first: datetime | None = None
+        self._last = datetime.min
+        self._date = ""
+
+    def __call__(self, at: datetime) -> str:
+        if at is self._asked:
+            return self._date
+        first = self._first
+        self._asked = at
+        if first is not None and at.tzinfo is self._tz and first <= at <= self._last:
+            return self._date
+        day = at.date()
+        self._tz = at.tzinfo
+        self._first = datetime.combine(day, time.min, at.tzinfo)
+        self._last = datetime.combine(day, time.max, at.tzinfo)
+        self._date = day.isoformat()
+        return self._date
 
 
 @dataclass(slots=True)
 class _Order:
-    at: str
+    day: str
     thread: str
     venue: str
     action: Action | dict[str, Any]
@@ -48,52 +84,63 @@ class MemoryLedger(Ledger):
         self._pg = None
         self._path = path
         self._clock = clock
-        self._entries: list[tuple[str, str, Payload]] = []
+        self._entries: list[tuple[datetime, str, Payload]] = []
         self._chain: list[Row] = []  # materialised prefix of _entries
-        self._intents: list[tuple[str, str, str, dict[str, Any]]] = []
-        self._verdicts: dict[tuple[str, str], tuple[str, Verdict]] = {}
+        self._intents: list[tuple[str, datetime, str, str, dict[str, Any]]] = []  # (day, at, ...)
+        self._verdicts: dict[str, list[VerdictRow]] = {}  # by client id
         self._orders: dict[str, _Order] = {}
         self._orders_by_day: dict[str, list[str]] = {}
         self._fills: dict[str, Fill] = {}
         self._fills_by_day: dict[str, list[Fill]] = {}
         self._day_notional: dict[str, Decimal] = {}  # running sums, in the order SQLite would add them
         self._day_pnl: dict[str, Decimal] = {}
-        self._iso_of: datetime | None = None
-        self._iso = ""
-        self._day_of: datetime | None = None
-        self._day_prefix = ""
+        self._dates = _Dates()
+        self._at: datetime | None = None  # the clock's time at the last write
+        self._today = ""  # its date
 
     def _now(self) -> str:  # type: ignore[override]
-        now = self._clock.now()
-        if now is not self._iso_of:  # a simulated clock hands out the same object until it moves
-            self._iso_of, self._iso = now, now.isoformat()
-            self._moved(self._iso)
-        return self._iso
+        return self._write_time().isoformat()
 
-    def _moved(self, iso: str) -> None:
-        """The clock moved to `iso` (subclasses that keep only recent rows prune here)."""
+    def _write_time(self) -> datetime:
+        """The clock's time, for a write. A write on a new date first tells `_new_day`."""
+        now = self._clock.now()
+        if now is not self._at:  # a simulated clock hands out the same object until it moves
+            self._at = now
+            day = self._dates(now)
+            if day != self._today:
+                self._today = day
+                self._new_day(day)
+        return now
+
+    def _new_day(self, day: str) -> None:
+        """The clock reached `day` (subclasses that keep only recent rows prune here)."""
 
     def close(self) -> None:
         """Nothing to release."""
 
     # ---- writes (each appends its audit entry, as the SQLite ledger does in the same transaction) ----
-    def _log(self, at: str, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
+    def _log(self, at: datetime, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
         """Append an audit entry; with `args`, `payload` builds the body from them when the chain is read."""
         self._entries.append((at, event, (payload, args) if args else payload))  # type: ignore[arg-type]
 
     def audit(self, event: str, payload: dict[str, Any]) -> int:
-        self._log(self._now(), event, _snapshot(payload))  # the caller may reuse its dict
+        self._log(self._write_time(), event, _snapshot(payload))  # the caller may reuse its dict
         return len(self._entries)
 
     def record_intent(self, thread: str, source: str, body: dict[str, Any]) -> None:
-        at = self._now()
+        at = self._write_time()
         text = json.dumps(body, default=str)
-        self._intents.append((at, thread, source, json.loads(text)))
+        self._intents.append((self._today, at, thread, source, json.loads(text)))
         self._log(at, "intent", _intent_payload, thread, source, text)
 
     def record_verdict(self, thread: str, verdict: Verdict) -> None:
-        at = self._now()
-        self._verdicts[(verdict.client_id, at)] = (thread, verdict)
+        at = self._write_time()
+        row = (at, self._today, thread, verdict)
+        rows = self._verdicts.get(verdict.client_id)
+        if rows is None:
+            self._verdicts[verdict.client_id] = [row]
+        else:
+            _upsert(rows, row)
         self._log(at, "verdict", _verdict_payload, thread, verdict)
 
     def record_order(
@@ -102,10 +149,11 @@ class MemoryLedger(Ledger):
         """Mark an order as about to be sent. False when this client id was already recorded."""
         if client_id in self._orders:
             return False
-        at = self._now()
-        self._orders[client_id] = _Order(at, thread, venue, action, notional_usd, "sent")
-        self._orders_by_day.setdefault(at[:10], []).append(client_id)
-        self._day_notional[at[:10]] = self._day_notional.get(at[:10], ZERO) + Decimal(notional_usd)
+        at = self._write_time()
+        day = self._today
+        self._orders[client_id] = _Order(day, thread, venue, action, notional_usd, "sent")
+        self._orders_by_day.setdefault(day, []).append(client_id)
+        self._day_notional[day] = self._day_notional.get(day, ZERO) + Decimal(notional_usd)
         self._log(at, "order", _order_payload, thread, client_id, venue, action)
         return True
 
@@ -114,8 +162,8 @@ class MemoryLedger(Ledger):
         if fill.client_id in self._fills:
             return False
         self._fills[fill.client_id] = fill
-        now = self._now()
-        day = now[:10] if fill.at is self._iso_of else fill.at.isoformat()[:10]
+        now = self._write_time()
+        day = self._today if fill.at is now else self._dates(fill.at)
         self._fills_by_day.setdefault(day, []).append(fill)
         self._day_pnl[day] = self._day_pnl.get(day, ZERO) + fill.realized_pnl
         self._set_state(fill.client_id, fill.status.value)
@@ -125,7 +173,7 @@ class MemoryLedger(Ledger):
     def mark_order(self, client_id: str, state: str, note: str = "") -> None:
         self._set_state(client_id, state)
         payload = {"client_id": client_id, "state": state, "note": note}
-        self._log(self._now(), "order_state", payload)
+        self._log(self._write_time(), "order_state", payload)
 
     def _set_state(self, client_id: str, state: str) -> None:
         order = self._orders.get(client_id)
@@ -134,7 +182,7 @@ class MemoryLedger(Ledger):
         was_rejected = order.state == "rejected"
         order.state = state
         if was_rejected != (state == "rejected"):  # the day's notional changes: re-add it in row order
-            day = order.at[:10]
+            day = order.day
             kept = (self._orders[cid] for cid in self._orders_by_day[day])
             self._day_notional[day] = sum(
                 (Decimal(o.notional_usd) for o in kept if o.state != "rejected"), ZERO
@@ -158,13 +206,8 @@ class MemoryLedger(Ledger):
 
     def day_stats(self, day: datetime) -> DayStats:
         """Notional sent and PnL realised on `day` (UTC), for the per-day and daily-loss limits."""
-        if day is not self._day_of:  # the simulated clock hands out the same object until it moves
-            self._day_of, self._day_prefix = day, day.astimezone(UTC).date().isoformat()
-        prefix = self._day_prefix
-        return DayStats(
-            notional_usd=self._day_notional.get(prefix, ZERO),
-            realized_pnl_usd=self._day_pnl.get(prefix, ZERO),
-        )
+        prefix = self._dates(day if day.tzinfo is UTC else day.astimezone(UTC))
+        return DayStats(self._day_notional.get(prefix, ZERO), self._day_pnl.get(prefix, ZERO))
 
     def audit_entries(self, limit: int = 50) -> list[dict[str, Any]]:
         chain = self._materialise()
@@ -187,10 +230,21 @@ class MemoryLedger(Ledger):
             else:
                 body = payload[0](*payload[1]) if isinstance(payload, tuple) else payload
                 text = audit.encode(body)
-            digest = audit.record_hash(prev, seq, at, event, text)
-            chain.append((seq, at, event, text, prev, digest))
+            iso = at.isoformat()
+            digest = audit.record_hash(prev, seq, iso, event, text)
+            chain.append((seq, iso, event, text, prev, digest))
             prev = digest
         return chain
+
+
+def _upsert(rows: list[VerdictRow], row: VerdictRow) -> None:
+    """SQLite's upsert on (client_id, at text): replace the row written at the same instant and UTC offset."""
+    at = row[0]
+    for i, old in enumerate(rows):
+        if old[0] == at and old[0].utcoffset() == at.utcoffset():
+            rows[i] = row
+            return
+    rows.append(row)
 
 
 def _intent_payload(thread: str, source: str, text: str) -> dict[str, Any]:
@@ -244,6 +298,11 @@ class MemoryKillSwitch(KillSwitch):
         if not self._history:
             return TradingState.ACTIVE, "", None
         return self._history[-1]
+
+    @property
+    def state(self) -> TradingState:
+        """`status()[0]`, read on every tick by the gate's caller."""
+        return self._history[-1][0] if self._history else TradingState.ACTIVE
 
     def set(self, state: TradingState, reason: str = "") -> None:
         self._history.append((TradingState(state), reason, self._clock.now().isoformat()))

@@ -10,6 +10,7 @@ Use `MemoryLedger` when a run's audit chain is wanted.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,31 +21,26 @@ from connectors.protocol import Clock
 
 class RollingLedger(MemoryLedger):
     def __init__(self, path: Path, clock: Clock) -> None:
-        self._day = "-"  # no ISO date starts with it: the first write rolls into its day
         self._events = 0
         super().__init__(path, clock)
 
-    def _moved(self, iso: str) -> None:
-        if not iso.startswith(self._day):
-            self._roll(iso[:10])
-
-    def _roll(self, day: str) -> None:
-        """A new UTC day: forget earlier days' rows (their totals stay in the per-day sums)."""
-        self._day = day
+    def _new_day(self, day: str) -> None:
+        """Forget earlier days' rows (their totals stay in the per-day sums)."""
         for old in [d for d in self._orders_by_day if d < day]:
             for cid in self._orders_by_day.pop(old):
                 self._orders.pop(cid, None)
         for old in [d for d in self._fills_by_day if d < day]:
             for fill in self._fills_by_day.pop(old):
                 self._fills.pop(fill.client_id, None)
-        self._verdicts = {key: v for key, v in self._verdicts.items() if key[1][:10] >= day}
-        self._intents = [row for row in self._intents if row[0][:10] >= day]
+        verdicts = {cid: [r for r in rows if r[1] >= day] for cid, rows in self._verdicts.items()}
+        self._verdicts = {cid: rows for cid, rows in verdicts.items() if rows}
+        self._intents = [row for row in self._intents if row[0] >= day]
 
-    def _log(self, at: str, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
+    def _log(self, at: datetime, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
         self._events += 1  # counted, not kept (payload builders are never called)
 
     def audit(self, event: str, payload: dict[str, Any]) -> int:
-        self._now()
+        self._write_time()
         self._events += 1
         return self._events
 

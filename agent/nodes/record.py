@@ -11,16 +11,20 @@ from agent.state import AgentState
 async def record(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
     deps = runtime.context
     verdicts = state.get("verdicts", [])
-    if verdicts or state.get("errors"):
+    errors = state.get("errors", [])
+    if verdicts or errors:
+        statuses = {}
+        for v in verdicts:
+            statuses[v.client_id] = v.status.value
         deps.ledger.audit(
             "tick",
             {
                 "run_id": state.get("run_id"),
                 "proposals": len(state.get("proposals", [])),
-                "verdicts": {v.client_id: v.status.value for v in verdicts},
+                "verdicts": statuses,
                 "approval": state.get("approval"),
                 "fills": [f.client_id for f in state.get("fills", [])],
-                "errors": state.get("errors", []),
+                "errors": errors,
             },
         )
     return {}

@@ -26,9 +26,10 @@ async def risk_check(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentSta
                     errors.append(f"quote for {p.action.describe()} failed: {exc}")
     verdicts = deps.judge(proposals, book, view, quotes)
     thread = state.get("run_id", "run")
+    needs = False
     for verdict in verdicts:
         deps.ledger.record_verdict(thread, verdict)
-    needs = any(v.passed and v.needs_approval for v in verdicts)
+        needs = needs or (verdict.passed and verdict.needs_approval)
     return {
         "verdicts": verdicts,
         "errors": errors,

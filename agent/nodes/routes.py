@@ -13,12 +13,13 @@ def after_decide(state: AgentState) -> Literal["risk_check", "record"]:
 
 
 def after_risk(state: AgentState) -> Literal["await_approval", "execute", "record"]:
-    passed = [v for v in state.get("verdicts", []) if v.passed]
-    if not passed:
-        return RECORD
-    if any(v.needs_approval for v in passed):
-        return AWAIT_APPROVAL
-    return EXECUTE
+    route: Literal["execute", "record"] = RECORD
+    for v in state.get("verdicts", []):
+        if v.passed:
+            if v.needs_approval:
+                return AWAIT_APPROVAL
+            route = EXECUTE
+    return route
 
 
 def after_approval(state: AgentState) -> Literal["risk_check", "execute", "record"]:

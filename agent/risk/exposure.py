@@ -59,12 +59,23 @@ def assets_of(action: Action) -> tuple[str, ...]:
 
 def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | None:
     """The action's size in USD at current prices; None when an asset has no price."""
-    match action:
+    match action:  # trades first: the cases a backtest asks about on every tick
         case Swap():
             counted = action.sell if action.amount_in == "sell" else action.buy
             price = usd_price(counted, view)
             held = book.balance(action.sell)
             return None if price is None else _amount(action.amount, held) * price
+        case OpenPosition():
+            opened = opened_usd(action, view)
+            if opened is None or not action.reverse:
+                return opened
+            other = book.position(action.market)
+            if other is None or other.side is action.side:
+                return opened
+            return opened + _held_usd(other, view)  # one order trades both legs
+        case ClosePosition():
+            pos = book.position(action.market)
+            return Decimal(0) if pos is None else _held_usd(pos, view) * action.fraction
         case Wrap() | Unwrap():
             price = usd_price("ETH", view)
             held = book.balance("ETH" if isinstance(action, Wrap) else "WETH")
@@ -82,17 +93,6 @@ def notional_usd(action: Action, book: Holdings, view: MarketView) -> Decimal | 
             }[action.kind]
             held = pool.get(action.asset.upper(), Decimal(0))
             return None if price is None else _amount(action.amount, held) * price
-        case OpenPosition():
-            opened = opened_usd(action, view)
-            if opened is None or not action.reverse:
-                return opened
-            other = book.position(action.market)
-            if other is None or other.side is action.side:
-                return opened
-            return opened + _held_usd(other, view)  # one order trades both legs
-        case ClosePosition():
-            pos = book.position(action.market)
-            return Decimal(0) if pos is None else _held_usd(pos, view) * action.fraction
     return None
 
 
@@ -111,19 +111,18 @@ def opened_usd(action: OpenPosition, view: MarketView) -> Decimal | None:
 
 def reduces_risk(action: Action, book: Holdings) -> bool:
     """True for actions that only shrink exposure: allowed while the kill switch says REDUCING."""
-    match action:
-        case ClosePosition() | Repay():
-            return True
+    match action:  # trades first, as in notional_usd
         case OpenPosition():
+            if action.reduce_only:
+                return True
+            if action.reverse:
+                return False
             pos = book.position(action.market)
-            return action.reduce_only or (
-                not action.reverse
-                and pos is not None
-                and pos.side is not action.side
-                and action.size <= pos.size
-            )
+            return pos is not None and pos.side is not action.side and action.size <= pos.size
         case Swap():
             return action.buy.upper() in STABLECOINS and action.sell.upper() not in STABLECOINS
+        case ClosePosition() | Repay():
+            return True
         case Withdraw():
             return not any(v > 0 for v in book.borrowed.values())
         case Unwrap():

@@ -41,6 +41,9 @@ class Proposal(BaseModel):
 
 
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
+RESIZED = ":resized"
+"""Suffix of a violation that only records a change (the action was resized); it does not block."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,26 @@ class _Check:
     resized: bool = False
 
 
-def _after_wrap(book: Holdings, action: Action) -> Holdings:
+Rule = Callable[[_Check, _Ctx], None]
+
+_SCOPE: dict[str, tuple[type, ...]] = {
+    "_leverage": (OpenPosition,),
+    "_slippage": (Swap,),
+    "_balance": (Swap, Transfer, Supply),
+    "_position": (OpenPosition,),
+    "_health": (Borrow, Withdraw),
+}
+"""The action types a rule can act on (by rule name); each rule also checks its own. Unlisted: all."""
+
+
+def _blocks(violations: list[Violation]) -> bool:
+    """True when a violation rejects the action (a resizing one only records what changed)."""
+    return any(not v.rule.endswith(RESIZED) for v in violations)
+
+
+def _after_wrap(book: Holdings, action: Wrap | Unwrap) -> Holdings:
     """Wraps change balances 1:1, so a "wrap then swap the WETH" batch is judged on what it will hold."""
-    if not isinstance(action, Wrap | Unwrap) or action.amount == "all":
+    if action.amount == "all":
         return book
     src, dst = ("ETH", "WETH") if isinstance(action, Wrap) else ("WETH", "ETH")
     amount = Decimal(action.amount)
@@ -87,7 +107,7 @@ class RiskGate:
 
     def __init__(self, policy: RiskPolicy) -> None:
         self.policy = policy
-        self._rules: tuple[Callable[[_Check, _Ctx], None], ...] = (
+        self._rules: tuple[Rule, ...] = (
             self._kill_switch,
             self._priced,
             self._allowlists,
@@ -100,6 +120,15 @@ class RiskGate:
             self._daily_loss,
             self._health,
         )
+        self._rules_by_type: dict[type, tuple[Rule, ...]] = {}
+
+    def _rules_for(self, kind: type) -> tuple[Rule, ...]:
+        """The rules, in order, less those scoped to other action types (computed once per type)."""
+        rules = self._rules_by_type.get(kind)
+        if rules is None:
+            rules = tuple(r for r in self._rules if issubclass(kind, _SCOPE.get(r.__name__, object)))
+            self._rules_by_type[kind] = rules
+        return rules
 
     def evaluate(
         self,
@@ -113,12 +142,12 @@ class RiskGate:
         spent = day.notional_usd
         verdicts = []
         for proposal in proposals:
-            verdict = self._one(
-                proposal, book, view, day, spent, state, (quotes or {}).get(proposal.client_id)
-            )
+            quote = quotes.get(proposal.client_id) if quotes else None
+            verdict, notional = self._one(proposal, book, view, day, spent, state, quote)
             if verdict.passed:
-                spent += Decimal(verdict.notional_usd)
-                book = _after_wrap(book, verdict.action)
+                spent += notional
+                if isinstance(verdict.action, (Wrap, Unwrap)):
+                    book = _after_wrap(book, verdict.action)
             verdicts.append(verdict)
         return verdicts
 
@@ -131,34 +160,40 @@ class RiskGate:
         spent: Decimal,
         state: TradingState,
         quote: Quote | None,
-    ) -> Verdict:
-        check = _Check(p.action, notional_usd(p.action, book, view), [])
-        reducing = reduces_risk(p.action, book)
-        ctx = _Ctx(book, view, day, spent, reducing, state, quote)
-        for rule in self._rules:
+    ) -> tuple[Verdict, Decimal]:
+        """The verdict and the notional it states (to the cent), which a passed one adds to the day's."""
+        action = p.action
+        check = _Check(action, notional_usd(action, book, view), [])
+        ctx = _Ctx(book, view, day, spent, reduces_risk(action, book), state, quote)
+        for rule in self._rules_for(type(action)):
             rule(check, ctx)
-        fatal = [v for v in check.violations if not v.rule.endswith(":resized")]
-        notional = check.notional if check.notional is not None else Decimal(0)
-        if fatal:
+        notional = check.notional if check.notional is not None else ZERO
+        if check.violations and _blocks(check.violations):
             status = VerdictStatus.REJECTED
         elif check.resized:
             status = VerdictStatus.RESIZED
         else:
             status = VerdictStatus.APPROVED
-        return Verdict(
+        needs_approval = (
+            status is not VerdictStatus.REJECTED and notional > self.policy.approval_threshold_usd
+        )
+        cents = notional.quantize(CENT)
+        verdict = Verdict(
             client_id=p.client_id,
             status=status,
             action=check.action,
-            original=p.action if check.resized else None,
+            original=action if check.resized else None,
             violations=tuple(check.violations),
-            needs_approval=status is not VerdictStatus.REJECTED
-            and notional > self.policy.approval_threshold_usd,
-            notional_usd=str(notional.quantize(CENT)),
+            needs_approval=needs_approval,
+            notional_usd=str(cents),
         )
+        return verdict, cents
 
     # ---- rules: each appends violations; resizing rules replace check.action -------------------
 
     def _kill_switch(self, c: _Check, x: _Ctx) -> None:
+        if x.state is TradingState.ACTIVE:
+            return
         if x.state is TradingState.HALTED:
             c.violations.append(Violation(rule="kill_switch", reason="trading is HALTED; nothing executes"))
         elif x.state is TradingState.REDUCING and not x.reducing:
@@ -212,7 +247,7 @@ class RiskGate:
                 c.resized = True
                 c.violations.append(
                     Violation(
-                        rule="max_slippage:resized", reason=f"slippage {asked} bps capped to {limit} bps"
+                        rule=f"max_slippage{RESIZED}", reason=f"slippage {asked} bps capped to {limit} bps"
                     )
                 )
         if x.quote is not None and x.quote.price_impact_bps > limit:
@@ -227,7 +262,7 @@ class RiskGate:
         a = c.action
         if isinstance(a, Swap) and a.amount_in == "sell" and a.amount != "all":
             asset, need = a.sell.upper(), Decimal(a.amount)
-        elif isinstance(a, Transfer | Supply) and a.amount != "all":
+        elif isinstance(a, (Transfer, Supply)) and a.amount != "all":
             asset, need = a.asset.upper(), Decimal(a.amount)
         else:
             return
@@ -262,7 +297,7 @@ class RiskGate:
         if not isinstance(a, OpenPosition) or x.reducing or c.notional is None:
             return
         pos = x.book.position(a.market)
-        current = pos.notional if pos is not None and pos.side is a.side else Decimal(0)
+        current = pos.notional if pos is not None and pos.side is a.side else ZERO
         room = self.policy.max_position_usd_per_market - current
         opened = opened_usd(a, x.view) if a.reverse else c.notional  # a reversal's closing leg adds nothing
         if opened is not None and opened > room:
@@ -274,7 +309,9 @@ class RiskGate:
             )
 
     def _daily_loss(self, c: _Check, x: _Ctx) -> None:
-        unrealized = sum((p.unrealized_pnl for p in x.book.positions), Decimal(0))
+        unrealized = ZERO
+        for p in x.book.positions:
+            unrealized += p.unrealized_pnl
         loss = -(x.day.realized_pnl_usd + unrealized)
         if loss >= self.policy.daily_loss_limit_usd and not x.reducing:
             c.violations.append(
@@ -287,7 +324,7 @@ class RiskGate:
 
     def _health(self, c: _Check, x: _Ctx) -> None:
         a = c.action
-        if not isinstance(a, Borrow | Withdraw) or c.notional is None:
+        if not isinstance(a, (Borrow, Withdraw)) or c.notional is None:
             return
         lt = self.policy.assumed_liquidation_threshold
         collateral = (
@@ -330,7 +367,7 @@ class RiskGate:
             c.notional = target_usd
             c.resized = True
             c.violations.append(
-                Violation(rule=f"{rule}:resized", reason=f"{reason}; resized to ${target_usd:,.2f}")
+                Violation(rule=f"{rule}{RESIZED}", reason=f"{reason}; resized to ${target_usd:,.2f}")
             )
             return
         c.violations.append(Violation(rule=rule, reason=reason))

@@ -171,7 +171,8 @@ def action_from_dict(data: dict[str, Any]) -> Action:
 def client_id_for(scope: str, seq: int, action: Action) -> str:
     """Deterministic client id: same run scope + position + action => same id, so retries dedupe."""
     # field order is fixed by the class, so this JSON is canonical; the reason is prose, not identity
-    exclude = _NOT_IDENTITY if getattr(action, "reverse", False) else _NOT_IDENTITY_UNSET
+    reverses = isinstance(action, OpenPosition) and action.reverse  # the only action with the flag
+    exclude = _NOT_IDENTITY if reverses else _NOT_IDENTITY_UNSET
     canonical = type(action).__pydantic_serializer__.to_json(action, exclude=exclude)
     digest = hashlib.sha256(b"%s|%d|%s" % (scope.encode(), seq, canonical)).hexdigest()
     return f"dfa-{digest[:24]}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -113,3 +113,54 @@ def test_kill_switch_latest_state_wins() -> None:
     switch.set(TradingState.HALTED, "drawdown")
     switch.set(TradingState.REDUCING, "cooling off")
     assert switch.status() == (TradingState.REDUCING, "cooling off", T0.isoformat())
+
+
+class _Clock:
+    """A clock that hands out whatever time it is given, in any timezone (SimClock converts to UTC)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_rows_are_dated_like_sqlite_across_midnight_and_timezones(tmp_path: Path) -> None:
+    """The ledger dates rows from the last day's bounds: crossing midnight or a change of timezone (the
+    same instant reads as another date) must date them afresh, as the SQLite ledger's text does."""
+    plus5, minus7 = timezone(timedelta(hours=5)), timezone(timedelta(hours=-7))
+    midnight = datetime(2025, 3, 2, tzinfo=UTC)
+    times = [
+        midnight - timedelta(microseconds=1),
+        midnight,
+        midnight.astimezone(minus7),  # 17:00 on the 1st, there
+        midnight + timedelta(hours=20),
+        (midnight + timedelta(hours=20)).astimezone(plus5),  # 01:00 on the 3rd, there
+        midnight + timedelta(hours=20),
+        midnight + timedelta(days=1),
+    ]
+    c1, c2 = _Clock(times[0]), _Clock(times[0])
+    sql, mem = BacktestLedger(c1), MemoryLedger(tmp_path / "unused", c2)
+    action = OpenPosition(market="BTC-PERP", side=Side.LONG, size=Decimal("0.5"))
+    try:
+        for i, at in enumerate(times):
+            c1.at = c2.at = at
+            for ledger in (sql, mem):
+                verdict = Verdict(client_id="same", status=VerdictStatus.APPROVED, action=action)
+                ledger.record_verdict("t", verdict)
+                assert ledger.record_order("t", f"o{i}", "paper", action, f"{i + 1}")
+                ledger.record_fill(
+                    Fill(
+                        client_id=f"o{i}", venue="paper", kind="open_position", realized_pnl=Decimal(i), at=at
+                    )
+                )
+        days = [midnight + timedelta(days=d) for d in (-1, 0, 1, 2)] + [t.astimezone(plus5) for t in times]
+        assert [mem.day_stats(d) for d in days] == [sql.day_stats(d) for d in days]
+        assert mem.audit_entries(100) == sql.audit_entries(100)
+        assert sql._sqlite is not None
+        with sql._sqlite.session() as db:
+            (rows,) = db.execute("SELECT COUNT(*) FROM verdicts").fetchone()
+        kept = sum(map(len, mem._verdicts.values()))
+        assert kept == rows == len(times) - 1  # the repeated time is one row, as in SQLite
+    finally:
+        sql.close()

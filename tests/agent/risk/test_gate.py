@@ -9,6 +9,7 @@ import pytest
 
 from agent.risk import DayStats, Proposal, RiskGate, RiskPolicy, TradingState
 from connectors.domain import (
+    ACTION_TYPES,
     Borrow,
     ClosePosition,
     Holdings,
@@ -16,12 +17,16 @@ from connectors.domain import (
     OpenPosition,
     Position,
     Quote,
+    Repay,
     Side,
     SizeUnit,
+    Supply,
     Swap,
     Transfer,
+    Unwrap,
     VerdictStatus,
     Withdraw,
+    Wrap,
 )
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -248,3 +253,51 @@ def test_a_reversal_is_rejected_not_resized_and_its_position_limit_sees_only_the
     flip = verdict(_reverse(20_000), book=book.model_copy(update={"positions": (big_long,)}), policy=roomy)
     assert flip.passed  # the $48,000 long closes; the $20,000 short is within the $50,000 market limit
     assert "max_position" in rules(verdict(_reverse(60_000), book=book, policy=roomy))
+
+
+def test_a_rule_the_gate_skips_for_an_action_type_would_not_have_acted_on_it():
+    """The gate runs, per action type, only the rules scoped to it (computed once per type): every rule
+    it leaves out must be a no-op on that type, even in a context where each rule fires when it applies."""
+    from agent.risk.gate import _Check, _Ctx  # the gate's own rule plumbing: what this test guards
+
+    strict = RiskPolicy(
+        max_notional_per_action_usd=Decimal(1),
+        max_notional_per_day_usd=Decimal(1),
+        max_leverage=Decimal(1),
+        max_slippage_bps=1,
+        max_position_usd_per_market=Decimal(1),
+        daily_loss_limit_usd=Decimal(1),
+        min_health_factor=Decimal(100),
+        allowed_assets=(),
+        allowed_venues=("nowhere",),
+        resize_to_limits=False,
+    )
+    gate = RiskGate(strict)
+    book = Holdings(supplied={"ETH": Decimal(1)}, borrowed={"USDC": Decimal(2000)}, positions=(LONG_BTC,))
+    quote = Quote(
+        venue="x", asset_in="USDC", amount_in=Decimal(1), asset_out="ETH", amount_out=Decimal(1),
+        price=Decimal(1), price_impact_bps=Decimal(500), at=NOW,
+    )  # fmt: skip
+    samples = [
+        Swap(sell="USDC", buy="ETH", amount=Decimal(1000), max_slippage_bps=50, venue="paper"),
+        Wrap(amount=Decimal(1), venue="paper"),
+        Unwrap(amount=Decimal(1), venue="paper"),
+        Transfer(asset="USDC", amount=Decimal(5), to="0xabc", venue="paper"),
+        Supply(asset="ETH", amount=Decimal(5), venue="paper"),
+        Withdraw(asset="ETH", amount=Decimal(1), venue="paper"),
+        Borrow(asset="USDC", amount=Decimal(100), venue="paper"),
+        Repay(asset="USDC", amount=Decimal(100), venue="paper"),
+        OpenPosition(market="BTC-PERP", side=Side.LONG, size=Decimal(1), leverage=Decimal(5), venue="paper"),
+        ClosePosition(market="BTC-PERP", venue="paper"),
+    ]
+    assert {type(a) for a in samples} == set(ACTION_TYPES)
+    for action in samples:
+        kept = gate._rules_for(type(action))
+        assert [r for r in gate._rules if r in kept] == list(kept)  # same order as declared
+        for rule in gate._rules:
+            check = _Check(action, Decimal(10**6), [])
+            rule(check, _Ctx(book, VIEW, DayStats(realized_pnl_usd=Decimal(-50)), Decimal(0), False,
+                             TradingState.ACTIVE, quote))  # fmt: skip
+            acted = bool(check.violations) or check.action is not action
+            if rule not in kept:
+                assert not acted, f"{rule.__name__} skipped for {type(action).__name__} but acts on it"
