@@ -282,9 +282,10 @@ class Replay:
     ) -> None:
         if fills:
             reader.apply(fills, k, _sides(book))
-            touched = {f.asset_in.upper() for f in fills} | {f.asset_out.upper() for f in fills}
-            for market in touched:
-                self._funding_seen.pop(market, None)
+            if self.funding:  # a market traded here starts a new trade: its funding is counted afresh
+                for f in fills:
+                    self._funding_seen.pop(f.asset_in.upper(), None)
+                    self._funding_seen.pop(f.asset_out.upper(), None)
         self._observe_funding(reader, book)
         seg = segment_of(book, self._priced, k, self.stables)
         if seg.b != segments[-1].b or fills or abs(seg.a - segments[-1].a) > 1e-9:

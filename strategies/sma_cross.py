@@ -56,6 +56,10 @@ class SmaCross:
         self.config = config
         self.symbols: tuple[str, ...] = (config.symbol.upper(),)
         self.lookback = config.slow + 1
+        self._market = self.market_for(self.symbols[0])
+        self._why = {
+            s: f"SMA{config.fast} crossed {'above' if s > 0 else 'below'} SMA{config.slow}" for s in (1, -1)
+        }
 
     def market_for(self, symbol: str) -> str:
         return (self.config.market or f"{symbol}-PERP").upper()
@@ -78,7 +82,7 @@ class SmaCross:
         signal = self.cross(view.closes.get(symbol, ()))
         if not signal:
             return []
-        why = f"SMA{self.config.fast} crossed {'above' if signal > 0 else 'below'} SMA{self.config.slow}"
+        why = self._why[signal]
         if self.config.mode == "long_only":
             return self._spot(symbol, signal, book, why)
         return self._perp(symbol, signal, view, book, why)
@@ -92,7 +96,7 @@ class SmaCross:
         return []
 
     def _perp(self, symbol: str, signal: int, view: MarketView, book: Holdings, why: str) -> list[Action]:
-        market = self.market_for(symbol)
+        market = self._market
         side = Side.LONG if signal > 0 else Side.SHORT
         held = book.position(market)
         if held is not None and held.side is side:
