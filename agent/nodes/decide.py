@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from agent.context import AgentDeps
 from agent.risk.gate import Proposal
 from agent.state import AgentState
-from connectors.domain import Action, client_id_for
+from connectors.domain import Action, client_id_for, validated
 
 log = logging.getLogger(__name__)
 
@@ -28,5 +28,6 @@ async def decide(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
             errors.append(f"strategy {deps.strategy.name} raised {type(exc).__name__}: {exc}")
     run_id = state.get("run_id", "run")
     for seq, (source, action) in enumerate(actions):
-        proposals.append(Proposal(client_id=client_id_for(run_id, seq, action), action=action, source=source))
+        cid = client_id_for(run_id, seq, action)
+        proposals.append(validated(Proposal, {"client_id": cid, "action": action, "source": source}))
     return {"proposals": proposals, "errors": errors}

@@ -28,6 +28,7 @@ from connectors.domain import (
     Violation,
     Withdraw,
     Wrap,
+    validated,
 )
 
 
@@ -178,15 +179,16 @@ class RiskGate:
             status is not VerdictStatus.REJECTED and notional > self.policy.approval_threshold_usd
         )
         cents = notional.quantize(CENT)
-        verdict = Verdict(
-            client_id=p.client_id,
-            status=status,
-            action=check.action,
-            original=action if check.resized else None,
-            violations=tuple(check.violations),
-            needs_approval=needs_approval,
-            notional_usd=str(cents),
-        )
+        fields = {
+            "client_id": p.client_id,
+            "status": status,
+            "action": check.action,
+            "original": action if check.resized else None,
+            "violations": tuple(check.violations),
+            "needs_approval": needs_approval,
+            "notional_usd": str(cents),
+        }
+        verdict = validated(Verdict, fields)
         return verdict, cents
 
     # ---- rules: each appends violations; resizing rules replace check.action -------------------

@@ -20,7 +20,7 @@ from connectors.domain.actions import (
     action_from_dict,
     client_id_for,
 )
-from connectors.domain.assets import ALL, Amount, AssetAmount, Side, SizeUnit, utc_now
+from connectors.domain.assets import ALL, Amount, AssetAmount, Side, SizeUnit, utc_now, validated
 from connectors.domain.market import Candle, Fill, FillStatus, Holdings, MarketView, Position, Quote
 from connectors.domain.verdict import Verdict, VerdictStatus, Violation
 
@@ -55,4 +55,5 @@ __all__ = [
     "action_from_dict",
     "client_id_for",
     "utc_now",
+    "validated",
 ]

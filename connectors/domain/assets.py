@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -46,6 +46,17 @@ Amount = PositiveDecimal | Literal["all"]
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], fields: dict[str, Any]) -> M:
+    """`model(**fields)`: the same validation (types, validators, unknown fields refused), run by the
+    model's own validator without the keyword-call layer, about 1 us cheaper. For the few models a
+    backtest builds on every tick (a position, a fill, a snapshot, a proposal, a verdict)."""
+    instance: M = model.__pydantic_validator__.validate_python(fields)
+    return instance
 
 
 class Side(StrEnum):

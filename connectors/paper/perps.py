@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from connectors.domain import ClosePosition, Fill, OpenPosition, Position, Side, SizeUnit
+from connectors.domain import ClosePosition, Fill, OpenPosition, Position, Side, SizeUnit, validated
 from connectors.errors import InsufficientFunds, RejectedError
 from connectors.paper.account import ZERO, Account, PerpState
 from connectors.paper.config import BPS, PaperConfig
@@ -250,22 +250,23 @@ class PerpEngine:
         """The fill of `leg`: collateral in and base out when opening, base in and collateral out when closing."""
         base, collateral = (market, leg.base), (self.collateral, leg.collateral)
         (asset_in, amount_in), (asset_out, amount_out) = (collateral, base) if opening else (base, collateral)
-        return Fill(
-            client_id=client_id,
-            venue=self.venue,
-            kind=kind,
-            asset_in=asset_in,
-            amount_in=amount_in,
-            asset_out=asset_out,
-            amount_out=amount_out,
-            price=price,
-            fee=leg.fee,
-            fee_asset=self.collateral,
-            realized_pnl=leg.pnl,
-            order_id=f"paper:{client_id}",
-            note=leg.note,
-            at=now,
-        )
+        fields = {
+            "client_id": client_id,
+            "venue": self.venue,
+            "kind": kind,
+            "asset_in": asset_in,
+            "amount_in": amount_in,
+            "asset_out": asset_out,
+            "amount_out": amount_out,
+            "price": price,
+            "fee": leg.fee,
+            "fee_asset": self.collateral,
+            "realized_pnl": leg.pnl,
+            "order_id": f"paper:{client_id}",
+            "note": leg.note,
+            "at": now,
+        }
+        return validated(Fill, fields)
 
     def _reduce_leg(
         self, acct: Account, pos: PerpState, closed: Decimal, px: Decimal, fee_bps: Decimal, verb: str
@@ -381,19 +382,20 @@ class PerpEngine:
 
     def position_view(self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]) -> Position:
         mark = marks.get(pos.market)
-        return Position(
-            market=pos.market,
-            side=pos.side,
-            size=pos.size,
-            entry_price=pos.entry_price,
-            leverage=pos.leverage,
-            margin=pos.margin,
-            margin_mode=pos.margin_mode,
-            mark_price=mark,
-            liquidation_price=self.liquidation_price(acct, pos, marks),
-            unrealized_pnl=pos.pnl_at(mark) if mark is not None else ZERO,
-            funding_paid=pos.funding_paid,
-            stop_loss=pos.stop_loss,
-            take_profit=pos.take_profit,
-            venue=self.venue,
-        )
+        fields = {
+            "market": pos.market,
+            "side": pos.side,
+            "size": pos.size,
+            "entry_price": pos.entry_price,
+            "leverage": pos.leverage,
+            "margin": pos.margin,
+            "margin_mode": pos.margin_mode,
+            "mark_price": mark,
+            "liquidation_price": self.liquidation_price(acct, pos, marks),
+            "unrealized_pnl": pos.pnl_at(mark) if mark is not None else ZERO,
+            "funding_paid": pos.funding_paid,
+            "stop_loss": pos.stop_loss,
+            "take_profit": pos.take_profit,
+            "venue": self.venue,
+        }
+        return validated(Position, fields)

@@ -24,6 +24,7 @@ from connectors.domain import (
     Holdings,
     MarketView,
     Quote,
+    validated,
 )
 from connectors.errors import RejectedError, TransientError
 from connectors.paper.account import ZERO, Account, fill_from_json, fill_to_json
@@ -250,15 +251,16 @@ class PaperVenue:
             hf = self.lending.health_factor(acct, now)
         except RejectedError:
             hf = None
-        return Holdings(  # validation copies the books: the snapshot never shares them with the account
-            balances=acct.balances,
-            positions=positions,
-            supplied=acct.supplied,
-            borrowed=acct.borrowed,
-            health_factor=hf,
-            equity_usd=equity,
-            at=now,
-        )
+        fields = {  # validation copies the books: the snapshot never shares them with the account
+            "balances": acct.balances,
+            "positions": positions,
+            "supplied": acct.supplied,
+            "borrowed": acct.borrowed,
+            "health_factor": hf,
+            "equity_usd": equity,
+            "at": now,
+        }
+        return validated(Holdings, fields)
 
     def exposure(self) -> Exposure:
         """Balances, lending and open perps as of now, not marked to market (see `exposure.py`)."""
