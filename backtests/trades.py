@@ -170,8 +170,10 @@ class TradeBook:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def utc(ns: int) -> datetime:
-    """Epoch nanoseconds -> UTC datetime, truncated to the microsecond."""
-    return _EPOCH + timedelta(microseconds=ns // 1000)
+    """Epoch nanoseconds -> UTC datetime, truncated to the microsecond (a timedelta times an int is
+    exact and about twice as fast as building the timedelta from keywords: once per replay tick)."""
+    return _EPOCH + _MICROSECOND * (ns // 1000)
