@@ -87,7 +87,9 @@ class PriceFeed:
         """
         import numpy as np  # only for this bulk path
 
-        cols = [np.ascontiguousarray(c, dtype=np.float64) for c in (times, opens, highs, lows, closes, volumes)]
+        cols = [
+            np.ascontiguousarray(c, dtype=np.float64) for c in (times, opens, highs, lows, closes, volumes)
+        ]
         t, o, h, lo, c, _ = cols
         if len({len(col) for col in cols}) != 1:
             raise ValueError(f"{symbol}: columns differ in length")
@@ -111,7 +113,7 @@ class PriceFeed:
         self._memo_at = None
         targets = (series.times, series.opens, series.highs, series.lows, series.closes, series.volumes)
         for target, col in zip(targets, cols, strict=True):
-            target.frombytes(memoryview(col).cast("B"))  # no intermediate bytes copy of each column
+            target.frombytes(col.data.cast("B"))  # through a memoryview: no bytes copy of each column
 
     def append_candle(self, symbol: str, candle: Candle) -> None:
         self.append(symbol, candle.time, candle.open, candle.high, candle.low, candle.close, candle.volume)
