@@ -191,7 +191,7 @@ class PriceFeed:
         if series is None:
             return None
         now = self.now() if now is None else now
-        idx = bisect_right(series.times, now) - 1
+        idx = series.opened_by(now) - 1
         if idx < 0:
             return None
         if series.times[idx] + series.interval <= now:
@@ -234,7 +234,7 @@ class PriceFeed:
                 series = self._candles.get(symbol)
                 last_time = -1.0
                 if series is not None:
-                    idx = bisect_right(series.times, now) - 1
+                    idx = series.opened_by(now) - 1
                     if idx >= 0:
                         done = series.times[idx] + series.interval <= now
                         last_time = series.times[idx] + (series.interval if done else 0.0)

@@ -43,6 +43,14 @@ class PerpEngine:
         # what an opening order's price is multiplied by, per side: slippage against the taker (the
         # config is frozen, so this is worked out once, with the very arithmetic `open` would use)
         self._opening_slip = {side: ONE + side.sign * config.perp_slippage_bps / BPS for side in Side}
+        self._mmr: dict[str, Decimal] = {}  # market -> maintenance rate, from the same frozen config
+
+    def mmr(self, market: str) -> Decimal:
+        """`config.mmr(market)`, remembered per market (read several times a tick)."""
+        rate = self._mmr.get(market)
+        if rate is None:
+            rate = self._mmr[market] = self.cfg.mmr(market)
+        return rate
 
     # ---- orders ---------------------------------------------------------------------------------
     def open(
@@ -107,7 +115,7 @@ class PerpEngine:
             raise RejectedError(
                 self.venue, f"leverage {leverage}x exceeds the venue max {self.cfg.max_leverage}x"
             )
-        mmr = self.cfg.mmr(market)
+        mmr = self.mmr(market)
         if ONE / leverage <= mmr:
             raise RejectedError(
                 self.venue,
@@ -350,7 +358,7 @@ class PerpEngine:
         (collateral balance + every cross margin and PnL) and the other positions' maintenance.
         """
         market, size, s = pos.market, pos.size, pos.sign
-        mmr = self.cfg.mmr(market)
+        mmr = self.mmr(market)
         mark = marks.get(market, pos.entry_price)
         signed = s * size  # the same product twice below: computed once (this runs three times a tick)
         if pos.margin_mode == "isolated":
@@ -369,7 +377,7 @@ class PerpEngine:
             if p.margin_mode == "cross":
                 mark = marks.get(p.market, p.entry_price)
                 equity += p.margin + p.pnl_at(mark)
-                maint += self.cfg.mmr(p.market) * p.size * mark
+                maint += self.mmr(p.market) * p.size * mark
         return equity, maint
 
     def underwater(self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]) -> bool:
@@ -378,7 +386,7 @@ class PerpEngine:
             equity, maint = self.cross_equity(acct, marks)
             return equity <= maint
         mark = marks.get(pos.market, pos.entry_price)
-        return pos.margin + pos.pnl_at(mark) <= self.cfg.mmr(pos.market) * pos.size * mark
+        return pos.margin + pos.pnl_at(mark) <= self.mmr(pos.market) * pos.size * mark
 
     def position_view(self, acct: Account, pos: PerpState, marks: Mapping[str, Decimal]) -> Position:
         mark = marks.get(pos.market)

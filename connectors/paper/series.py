@@ -59,6 +59,8 @@ class CandleColumns:
     lows: array[float] = field(default_factory=_floats)
     closes: array[float] = field(default_factory=_floats)
     volumes: array[float] = field(default_factory=_floats)
+    hint: int = 0
+    """The last answer of `opened_by`: a replay asks at rising instants, usually within a bar of it."""
 
     def append(self, t: float, o: float, h: float, lo: float, c: float, v: float, symbol: str) -> None:
         if self.times and t <= self.times[-1]:
@@ -77,9 +79,26 @@ class CandleColumns:
         self.closes.append(c)
         self.volumes.append(v)
 
+    def opened_by(self, now: float) -> int:
+        """Number of bars opened by `now`: `bisect_right(times, now)`.
+
+        The last answer and the one after it are checked first (two or three array reads instead of a
+        binary search over the whole history); the hint is only a guess, every answer is checked.
+        """
+        times, k = self.times, self.hint
+        if k == 0 or times[k - 1] <= now:
+            n = len(times)
+            if k == n or times[k] > now:
+                return k
+            if k + 1 == n or times[k + 1] > now:
+                self.hint = k + 1
+                return k + 1
+        k = self.hint = bisect_right(times, now)
+        return k
+
     def completed(self, now: float) -> int:
         """Number of bars complete at `now` (they are a prefix of the lists)."""
-        idx = bisect_right(self.times, now)
+        idx = self.opened_by(now)
         if idx and self.times[idx - 1] + self.interval > now:
             idx -= 1
         return idx

@@ -109,3 +109,23 @@ def test_add_columns_checks_like_append(clock: SimClock) -> None:
     with pytest.raises(ValueError, match="differ in length"):
         feed.add_columns("BTC", [t + 3600], [100.0], [101.0], [99.0], [100.5], [])
     assert len(feed.candles("BTC", 10, now=t + 10 * 3600)) == 1  # nothing from a failed call was added
+
+
+def test_opened_by_agrees_with_a_binary_search_in_any_order_of_instants() -> None:
+    """The remembered index is only a guess: forwards, backwards, repeated, past either end, across
+    appends, every answer equals `bisect_right` over the open times."""
+    import random
+    from bisect import bisect_right
+
+    from connectors.paper.series import CandleColumns
+
+    rng = random.Random(7)
+    bars = CandleColumns(1.0)
+    assert bars.opened_by(5.0) == 0
+    queries = [float(q) / 2 for q in range(-4, 90)]
+    queries += [rng.uniform(-5, 90) for _ in range(300)] + queries[::-1] + [3.0, 3.0, 3.5, 4.0, 4.0]
+    for q in queries:
+        if len(bars.times) < 40 and rng.random() < 0.3:
+            t = float(len(bars.times) * 2)
+            bars.append(t, 1.0, 1.0, 1.0, 1.0, 0.0, "X")
+        assert bars.opened_by(q) == bisect_right(bars.times, q), q

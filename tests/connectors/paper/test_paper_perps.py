@@ -229,3 +229,9 @@ async def test_short_take_profit_touched_exactly_by_the_low(clock: SimClock) -> 
     assert step(venue, 60_000, 60_500, 58_000.000001, 59_000) == []
     (fill,) = step(venue, 59_000, 59_500, 58_000.0, 58_500)
     assert (fill.kind, fill.price, fill.realized_pnl) == ("take_profit", D(58_000), D(200))
+
+
+def test_the_engine_remembers_each_markets_maintenance_rate_from_the_config(clock: SimClock) -> None:
+    venue = build_venue(clock, maintenance_margin_rates={"ETH": D("0.02")})
+    for market in ("ETH", "eth", "BTC", "ETH"):
+        assert venue.perps.mmr(market) == venue.config.mmr(market)
