@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.ledger.audit import AuditReport
-from backtests.memledger import Builder, MemoryLedger
+from backtests.memledger import Builder, MemoryLedger, VerdictRow
 from connectors.protocol import Clock
 
 
@@ -32,9 +32,15 @@ class RollingLedger(MemoryLedger):
         for old in [d for d in self._fills_by_day if d < day]:
             for fill in self._fills_by_day.pop(old):
                 self._fills.pop(fill.client_id, None)
-        verdicts = {cid: [r for r in rows if r[1] >= day] for cid, rows in self._verdicts.items()}
-        self._verdicts = {cid: rows for cid, rows in verdicts.items() if rows}
-        self._intents = [row for row in self._intents if row[0] >= day]
+        kept: dict[str, list[VerdictRow]] = {}
+        for cid, rows in self._verdicts.items():
+            if len(rows) > 1:
+                rows = [r for r in rows if r[1] >= day]
+            if rows and rows[0][1] >= day:  # a single row (the usual case) is tested without a copy
+                kept[cid] = rows
+        self._verdicts = kept
+        if self._intents:
+            self._intents = [row for row in self._intents if row[0] >= day]
 
     def _log(self, at: datetime, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
         self._events += 1  # counted, not kept (payload builders are never called)

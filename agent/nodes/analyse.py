@@ -26,7 +26,9 @@ async def analyse(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
 
 async def portfolio(venues: Mapping[str, Connector]) -> Holdings:
     """The portfolio as the risk gate sees it: one venue's book as is, several merged into one."""
-    books = [await venue.snapshot() for venue in venues.values()]
+    books = []
+    for venue in venues.values():  # a loop: an async comprehension costs a coroutine of its own
+        books.append(await venue.snapshot())
     return books[0] if len(books) == 1 else merge(books)
 
 

@@ -19,15 +19,17 @@ async def decide(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:
     view, book = state.get("view"), state.get("holdings")
     errors: list[str] = []
     proposals: list[Proposal] = []
-    actions: list[tuple[str, Action]] = [("request", a) for a in state.get("requested", [])]
+    requested = state.get("requested", [])
+    decided: list[Action] = []
     if deps.strategy is not None and view is not None and book is not None:
         try:
-            actions += [("strategy", a) for a in deps.strategy.decide(view, book)]
+            decided = list(deps.strategy.decide(view, book))
         except Exception as exc:  # user strategy code: contain it, report it, trade nothing from it
             log.exception("strategy %s raised", deps.strategy.name)
             errors.append(f"strategy {deps.strategy.name} raised {type(exc).__name__}: {exc}")
     run_id = state.get("run_id", "run")
-    for seq, (source, action) in enumerate(actions):
+    for seq, action in enumerate([*requested, *decided]):  # requested first
+        source = "request" if seq < len(requested) else "strategy"
         cid = client_id_for(run_id, seq, action)
         proposals.append(validated(Proposal, {"client_id": cid, "action": action, "source": source}))
     return {"proposals": proposals, "errors": errors}

@@ -20,10 +20,13 @@ log = logging.getLogger(__name__)
 
 
 def cleared(state: AgentState) -> list[Verdict]:
-    outcome = state.get("approval")
-    return [
-        v for v in state.get("verdicts", []) if v.passed and (not v.needs_approval or outcome == "approved")
-    ]
+    """The verdicts that may execute: passed, and approved when they needed it."""
+    approved = state.get("approval") == "approved"
+    out = []
+    for v in state.get("verdicts", []):  # a loop: runs every tick, and a comprehension is a call of its own
+        if v.passed and (approved or not v.needs_approval):
+            out.append(v)
+    return out
 
 
 async def execute(state: AgentState, runtime: Runtime[AgentDeps]) -> AgentState:

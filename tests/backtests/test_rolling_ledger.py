@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,3 +44,34 @@ def test_rows_stay_bounded_by_one_day(tmp_path: Path) -> None:
     assert len(roll._orders) <= 24 and len(roll._fills) <= 24 and len(roll._verdicts) <= 24
     assert roll.day_stats(T0 + timedelta(days=10)).notional_usd == Decimal(2400)
     assert roll.day_stats(clock.now()).notional_usd == Decimal(100) * (clock.now().hour + 1)
+
+
+class _SettableClock:
+    """A clock a test can set back (a SimClock refuses): rows of one client id then span days."""
+
+    def __init__(self, now: datetime) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_a_new_day_keeps_exactly_the_verdict_rows_of_that_day_or_later(tmp_path: Path) -> None:
+    clock = _SettableClock(T0)
+    roll = RollingLedger(tmp_path / "r", clock)
+    action = OpenPosition(market="BTC-PERP", side=Side.LONG, size=Decimal("0.1"))
+
+    def verdict(cid: str) -> None:
+        roll.record_verdict("t", Verdict(client_id=cid, status=VerdictStatus.APPROVED, action=action))
+
+    day2 = T0 + timedelta(days=1)
+    clock.at = day2
+    verdict("a")  # "a" on day two
+    clock.at = T0
+    verdict("a")  # ... and on day one (the clock set back): two rows, the later day first
+    verdict("b")  # "b" only on day one
+    assert [r[1] for r in roll._verdicts["a"]] == [day2.date().isoformat(), T0.date().isoformat()]
+    clock.at = day2 + timedelta(minutes=30)
+    roll.audit("tick", {})  # the write that reaches day two again
+    assert list(roll._verdicts) == ["a"]
+    assert [r[1] for r in roll._verdicts["a"]] == [day2.date().isoformat()]
