@@ -12,6 +12,7 @@ from backtests.memledger import MemoryKillSwitch, MemoryLedger
 from connectors.domain import ClosePosition, Fill, OpenPosition, Side, Verdict
 from connectors.domain.verdict import VerdictStatus, Violation
 from connectors.protocol import SimClock
+from tests.backtests.clocks import SettableClock
 
 T0 = datetime(2025, 3, 1, 23, 0, tzinfo=UTC)
 
@@ -115,16 +116,6 @@ def test_kill_switch_latest_state_wins() -> None:
     assert switch.status() == (TradingState.REDUCING, "cooling off", T0.isoformat())
 
 
-class _Clock:
-    """A clock that hands out whatever time it is given, in any timezone (SimClock converts to UTC)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.at = now
-
-    def now(self) -> datetime:
-        return self.at
-
-
 def test_rows_are_dated_like_sqlite_across_midnight_and_timezones(tmp_path: Path) -> None:
     """The ledger dates rows from the last day's bounds: crossing midnight or a change of timezone (the
     same instant reads as another date) must date them afresh, as the SQLite ledger's text does."""
@@ -139,7 +130,7 @@ def test_rows_are_dated_like_sqlite_across_midnight_and_timezones(tmp_path: Path
         midnight + timedelta(hours=20),
         midnight + timedelta(days=1),
     ]
-    c1, c2 = _Clock(times[0]), _Clock(times[0])
+    c1, c2 = SettableClock(times[0]), SettableClock(times[0])
     sql, mem = BacktestLedger(c1), MemoryLedger(tmp_path / "unused", c2)
     action = OpenPosition(market="BTC-PERP", side=Side.LONG, size=Decimal("0.5"))
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from backtests.rolling_ledger import RollingLedger
 from connectors.domain import Fill, OpenPosition, Side, Verdict
 from connectors.domain.verdict import VerdictStatus
 from connectors.protocol import SimClock
+from tests.backtests.clocks import SettableClock
 from tests.backtests.test_memledger import T0, _script
 
 
@@ -46,18 +47,8 @@ def test_rows_stay_bounded_by_one_day(tmp_path: Path) -> None:
     assert roll.day_stats(clock.now()).notional_usd == Decimal(100) * (clock.now().hour + 1)
 
 
-class _SettableClock:
-    """A clock a test can set back (a SimClock refuses): rows of one client id then span days."""
-
-    def __init__(self, now: datetime) -> None:
-        self.at = now
-
-    def now(self) -> datetime:
-        return self.at
-
-
 def test_a_new_day_keeps_exactly_the_verdict_rows_of_that_day_or_later(tmp_path: Path) -> None:
-    clock = _SettableClock(T0)
+    clock = SettableClock(T0)
     roll = RollingLedger(tmp_path / "r", clock)
     action = OpenPosition(market="BTC-PERP", side=Side.LONG, size=Decimal("0.1"))
 
