@@ -122,15 +122,12 @@ def test_rehashed_record_still_breaks_the_link(store):
     assert not report.ok and report.first_bad_seq == 3 and "does not link" in report.problem
 
 
-def test_concurrent_writers_keep_one_unbroken_chain(store):
-    """Four writers (own connections) appending at once: no lost, duplicated or forked record."""
+def _four_writers(ledger_for: Callable[[], Any]) -> None:
+    """Four threads at once, 25 records each: every fifth an order, the rest audit events."""
     from concurrent.futures import ThreadPoolExecutor
 
-    open_ledger = store[0]
-    open_ledger()  # create the tables once
-
     def write(worker: int) -> None:
-        ledger = open_ledger()
+        ledger = ledger_for()
         for i in range(25):
             if i % 5 == 0:
                 ledger.record_order("t", f"w{worker}-{i}", "paper", {"kind": "swap"}, "1")
@@ -139,6 +136,13 @@ def test_concurrent_writers_keep_one_unbroken_chain(store):
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(write, range(4)))
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(store):
+    """Four writers (own connections) appending at once: no lost, duplicated or forked record."""
+    open_ledger = store[0]
+    open_ledger()  # create the tables once
+    _four_writers(open_ledger)
     report = open_ledger().verify()
     assert report.ok and report.count == 100
     assert len(open_ledger().unsettled_orders()) == 20
@@ -146,19 +150,8 @@ def test_concurrent_writers_keep_one_unbroken_chain(store):
 
 def test_one_ledger_shared_by_threads_keeps_one_unbroken_chain(store):
     """The daemon's threads share one Ledger (one kept connection): transactions never interleave."""
-    from concurrent.futures import ThreadPoolExecutor
-
     ledger = store[0]()
-
-    def write(worker: int) -> None:
-        for i in range(25):
-            if i % 5 == 0:
-                ledger.record_order("t", f"w{worker}-{i}", "paper", {"kind": "swap"}, "1")
-            else:
-                ledger.audit("event", {"worker": worker, "i": i})
-
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(write, range(4)))
+    _four_writers(lambda: ledger)
     report = ledger.verify()
     assert report.ok and report.count == 100 and len(ledger.unsettled_orders()) == 20
 
