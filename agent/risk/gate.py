@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -76,14 +77,18 @@ class _Check:
 
 Rule = Callable[[_Check, _Ctx], None]
 
-_SCOPE: dict[str, tuple[type, ...]] = {
-    "_leverage": (OpenPosition,),
-    "_slippage": (Swap,),
-    "_balance": (Swap, Transfer, Supply),
-    "_position": (OpenPosition,),
-    "_health": (Borrow, Withdraw),
-}
-"""The action types a rule can act on (by rule name); each rule also checks its own. Unlisted: all."""
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def _acts_on(*kinds: type) -> Callable[[F], F]:
+    """Declare the action types a rule can act on (it still checks its own); the gate skips it for
+    other types. Undeclared rules run for every action."""
+
+    def mark(rule: F) -> F:
+        setattr(rule, "acts_on", kinds)  # noqa: B010 (an attribute on the function, read by `_rules_for`)
+        return rule
+
+    return mark
 
 
 def _blocks(violations: list[Violation]) -> bool:
@@ -127,7 +132,7 @@ class RiskGate:
         """The rules, in order, less those scoped to other action types (computed once per type)."""
         rules = self._rules_by_type.get(kind)
         if rules is None:
-            rules = tuple(r for r in self._rules if issubclass(kind, _SCOPE.get(r.__name__, object)))
+            rules = tuple(r for r in self._rules if issubclass(kind, getattr(r, "acts_on", object)))
             self._rules_by_type[kind] = rules
         return rules
 
@@ -230,6 +235,7 @@ class RiskGate:
                     )
                 )
 
+    @_acts_on(OpenPosition)
     def _leverage(self, c: _Check, x: _Ctx) -> None:
         if isinstance(c.action, OpenPosition) and c.action.leverage > self.policy.max_leverage:
             c.violations.append(
@@ -238,6 +244,7 @@ class RiskGate:
                 )
             )
 
+    @_acts_on(Swap)
     def _slippage(self, c: _Check, x: _Ctx) -> None:
         if not isinstance(c.action, Swap):
             return
@@ -260,6 +267,7 @@ class RiskGate:
                 )
             )
 
+    @_acts_on(Swap, Transfer, Supply)
     def _balance(self, c: _Check, x: _Ctx) -> None:
         a = c.action
         if isinstance(a, Swap) and a.amount_in == "sell" and a.amount != "all":
@@ -294,6 +302,7 @@ class RiskGate:
                 f"only ${max(room, Decimal(0)):,.2f} left today",
             )
 
+    @_acts_on(OpenPosition)
     def _position(self, c: _Check, x: _Ctx) -> None:
         a = c.action
         if not isinstance(a, OpenPosition) or x.reducing or c.notional is None:
@@ -324,6 +333,7 @@ class RiskGate:
                 )
             )
 
+    @_acts_on(Borrow, Withdraw)
     def _health(self, c: _Check, x: _Ctx) -> None:
         a = c.action
         if not isinstance(a, (Borrow, Withdraw)) or c.notional is None:
