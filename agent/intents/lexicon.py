@@ -5,6 +5,8 @@ Data, not logic: extending the parser to a new token or venue is a one-line edit
 
 from __future__ import annotations
 
+from agent.risk.exposure import WRAPPED_NATIVE
+
 _TICKERS = [
     "ETH",
     "WETH",
@@ -214,8 +216,8 @@ VENUES: dict[str, str] = {
     "paper": "paper",
     "devnet": "devnet",
 }
-# Native coins and the ERC-20 wrapper that stands in for them on chain.
-WRAPPED = {"ETH": "WETH", "BTC": "WBTC"}
+# Native coins and the ERC-20 wrapper that stands in for them on chain (the risk gate's table, inverted).
+WRAPPED = {native: wrapper for wrapper, native in WRAPPED_NATIVE.items()}
 LENDING_PROTOCOLS = frozenset({"aave", "compound", "morpho", "spark", "euler", "venus", "radiant", "maker"})
 PERP_VENUES = frozenset(
     {"hyperliquid", "binance", "bybit", "okx", "dydx", "gmx", "kraken", "bitget", "kucoin", "gate", "deribit",

@@ -19,8 +19,6 @@ from agent.tools.models import (
 )
 from connectors.domain import Holdings, MarketView, Quote
 
-"""Wrapped assets are valued at their native asset's price (as the risk gate does)."""
-
 
 def _venue_holdings(name: str, book: Holdings, view: MarketView) -> tuple[VenueHoldings, Decimal]:
     balances, total = [], Decimal(0)

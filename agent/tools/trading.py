@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from agent.intents.models import SYMBOL_FIELDS
 from agent.nodes.analyse import portfolio
 from agent.risk import Proposal
 from agent.risk.exposure import assets_of
@@ -27,8 +28,6 @@ from connectors.domain import Action, Fill, Holdings, MarketView, Quote, Verdict
 from connectors.errors import ConnectorError
 
 _SCALAR = (str, int, float, bool, type(None))
-_ASSET_FIELDS = ("sell", "buy", "asset", "market", "principal_asset")
-"""Intent contract fields that name an asset (actions use `assets_of`, which knows perps and wraps)."""
 
 
 async def parse_intent(ctx: ToolContext, args: IntentInput) -> ParsedIntent:
@@ -87,7 +86,7 @@ def _planned(v: Verdict, quote: Quote | None) -> PlannedAction:
 async def preview_intent(ctx: ToolContext, args: IntentInput) -> Preview:
     """Plan the intent, quote it, run the risk gate; return a single-use token when it may execute."""
     intent = intents.parse_text(args.text)
-    named = {v for k, v in intents.contract(intent).items() if k in _ASSET_FIELDS and isinstance(v, str)}
+    named = {v for k, v in intents.contract(intent).items() if k in SYMBOL_FIELDS and isinstance(v, str)}
     book, view = await book_and_view(ctx, named)
     planned = intents.plan_actions(intent, book, view)
     return await preview_actions(ctx, args.text, planned.actions, planned.notes)
