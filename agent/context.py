@@ -30,6 +30,13 @@ class AgentDeps:
     quote_swaps: bool = True
     notes: dict[str, str] = field(default_factory=dict)
 
+    def close_stores(self) -> None:
+        """Close the ledger and the kill switch (each keeps a database connection); fakes may have no close."""
+        for store in (self.ledger, self.kill_switch):
+            close = getattr(store, "close", None)
+            if callable(close):
+                close()
+
     def judge(
         self,
         proposals: Sequence[Proposal],

@@ -72,8 +72,9 @@ async def open_chain_deps(
 
     connector = await connect(network)
     clock = SystemClock()
+    deps: AgentDeps | None = None
     try:
-        yield AgentDeps(
+        deps = AgentDeps(
             venues={connector.name: connector},
             market=market(connector, clock),
             clock=clock,
@@ -83,5 +84,8 @@ async def open_chain_deps(
             kill_switch=kill_switch_for(settings),
             portfolio=settings.portfolio,
         )
+        yield deps
     finally:
+        if deps is not None:
+            deps.close_stores()
         await connector.close()

@@ -188,10 +188,7 @@ class VenueHandle:
         return out
 
     def close(self) -> None:
-        for store in (self.deps.ledger, self.deps.kill_switch):
-            closer = getattr(store, "close", None)
-            if closer is not None:
-                closer()
+        self.deps.close_stores()
 
     def exposure(self) -> Exposure:
         return self.venue.exposure()

@@ -164,7 +164,4 @@ class GraphTickRunner:
         return str(self.deps.kill_switch.state.value)
 
     async def close(self) -> None:
-        for resource in (self.deps.ledger, self.deps.kill_switch):
-            close = getattr(resource, "close", None)
-            if callable(close):
-                close()
+        self.deps.close_stores()

@@ -57,3 +57,4 @@ async def open_tool_context(settings: Settings, *, with_jobs: bool = True) -> As
         finally:
             if jobs is not None:
                 jobs.close()
+            deps.close_stores()

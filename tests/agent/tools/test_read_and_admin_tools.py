@@ -142,3 +142,18 @@ async def test_schedule_a_weekly_dca(tools: ToolContext) -> None:
     job = await call(tools, "schedule", {"text": "buy 25 USDC of ETH every week, 10 times"})
     assert job.schedule == "every 604800s"  # type: ignore[attr-defined]
     assert "10 times" in job.description  # type: ignore[attr-defined]
+
+
+async def test_the_tool_context_closes_its_ledger_and_kill_switch(tmp_path: Path) -> None:
+    import sqlite3
+
+    from agent.tools.context import open_tool_context
+
+    settings = Settings(data_dir=tmp_path, portfolio="closing")  # type: ignore[call-arg]
+    async with open_tool_context(settings, with_jobs=False) as ctx:
+        ctx.deps.ledger.audit("still open", {})
+        deps = ctx.deps
+    with pytest.raises(sqlite3.ProgrammingError):  # the kept connection is closed on exit
+        deps.ledger.audit("after exit", {})
+    with pytest.raises(sqlite3.ProgrammingError):
+        deps.kill_switch.status()
