@@ -119,12 +119,12 @@ class MemoryLedger(Ledger):
         """Nothing to release."""
 
     # ---- writes (each appends its audit entry, as the SQLite ledger does in the same transaction) ----
-    def _log(self, at: datetime, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
+    def _log(self, at: datetime, event: str, payload: str | dict[str, Any] | Builder, *args: Any) -> None:
         """Append an audit entry; with `args`, `payload` builds the body from them when the chain is read."""
         self._entries.append((at, event, (payload, args) if args else payload))  # type: ignore[arg-type]
 
     def audit(self, event: str, payload: dict[str, Any]) -> int:
-        self._log(self._write_time(), event, _snapshot(payload))  # the caller may reuse its dict
+        self._log(self._write_time(), event, audit.encode(payload))  # text now: the caller may reuse its dict
         return len(self._entries)
 
     def record_intent(self, thread: str, source: str, body: dict[str, Any]) -> None:
@@ -264,21 +264,6 @@ def _order_payload(
 
 def _fill_payload(fill: Fill) -> dict[str, Any]:
     return fill.model_dump(mode="json")
-
-
-_LEAVES = (str, int, float, bool, type(None))
-
-
-def _snapshot(value: Any) -> Any:
-    """A copy that later changes to the caller's containers cannot reach; other leaves become what
-    `json.dumps(..., default=str)` would write for them, so the stored text is the same."""
-    if isinstance(value, _LEAVES):
-        return value
-    if isinstance(value, dict):
-        return {k: _snapshot(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_snapshot(v) for v in value]
-    return str(value)
 
 
 class MemoryKillSwitch(KillSwitch):

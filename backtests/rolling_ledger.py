@@ -42,7 +42,7 @@ class RollingLedger(MemoryLedger):
         if self._intents:
             self._intents = [row for row in self._intents if row[0] >= day]
 
-    def _log(self, at: datetime, event: str, payload: dict[str, Any] | Builder, *args: Any) -> None:
+    def _log(self, at: datetime, event: str, payload: str | dict[str, Any] | Builder, *args: Any) -> None:
         self._events += 1  # counted, not kept (payload builders are never called)
 
     def audit(self, event: str, payload: dict[str, Any]) -> int:
