@@ -170,18 +170,11 @@ def read_frames(path: Path) -> Iterator[pd.DataFrame]:
     if path.suffix.lower() not in CSV_SUFFIXES or not path.is_file():
         yield read_table(path)
         return
-    try:
-        chunks = pd.read_csv(path, skiprows=_banner_rows(path), chunksize=CSV_CHUNK_ROWS)
+    try:  # a read error surfaces when a piece is parsed; the caller's own errors never pass through here
+        for chunk in pd.read_csv(path, skiprows=_banner_rows(path), chunksize=CSV_CHUNK_ROWS):
+            yield _lower_columns(chunk)
     except Exception as e:
         raise _unreadable(path, e) from e
-    while True:
-        try:
-            chunk = next(chunks)
-        except StopIteration:
-            return
-        except Exception as e:
-            raise _unreadable(path, e) from e
-        yield _lower_columns(chunk)
 
 
 def _time_column(df: pd.DataFrame) -> str | None:
