@@ -100,18 +100,11 @@ def main() -> None:
     n = len(df)
     if a.grid:
         grid(df, a)
-    ref_dt, ref_trades, ref_eq = reference(df, a.fast, a.slow, a.mode == "long_short", a.fee)
-    our_dt, res = ours(DATA, a.fast, a.slow, a.mode, a.fee)
-    for _ in range(a.repeat - 1):  # a shared box is noisy: the best of N is each engine's own speed
-        ref_dt = min(ref_dt, reference(df, a.fast, a.slow, a.mode == "long_short", a.fee)[0])
-        our_dt = min(our_dt, ours(DATA, a.fast, a.slow, a.mode, a.fee)[0])
+    ref_dt, ref_trades, ref_eq, our_dt, res, same = best_of(df, a.fast, a.slow, a)
     tracemalloc.start()  # a second, untimed run measures memory (tracing slows Python down)
     ours(DATA, a.fast, a.slow, a.mode, a.fee)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    entries = [t.entry_time.replace(tzinfo=None) for t in res.trades]
-    ref_entries = [t.to_pydatetime() for t in ref_trades["EntryTime"]]
-    same = entries == ref_entries
     print(f"bars: {n:,}  sma_cross fast={a.fast} slow={a.slow} {a.mode} fee={a.fee}")
     print(
         f"backtesting.py : {n / ref_dt:>10,.0f} bars/s  ({ref_dt:.2f}s)  trades {len(ref_trades)}  "
@@ -148,6 +141,23 @@ def main() -> None:
 GRID = ((10, 30), (20, 50), (50, 200), (100, 400), (200, 800))
 
 
+def best_of(
+    df: pd.DataFrame, fast: int, slow: int, a: argparse.Namespace
+) -> tuple[float, pd.DataFrame, float, float, BacktestResult, bool]:
+    """Both engines `a.repeat` times, interleaved (a shared box is noisy: the best of N is each
+    engine's own speed): backtesting.py's time, trades and final equity, this project's time and
+    result, and whether the entry times are identical."""
+    ref_dt, ref_trades, ref_eq = reference(df, fast, slow, a.mode == "long_short", a.fee)
+    our_dt, res = ours(DATA, fast, slow, a.mode, a.fee)
+    for _ in range(a.repeat - 1):
+        ref_dt = min(ref_dt, reference(df, fast, slow, a.mode == "long_short", a.fee)[0])
+        our_dt = min(our_dt, ours(DATA, fast, slow, a.mode, a.fee)[0])
+    same = [t.entry_time.replace(tzinfo=None) for t in res.trades] == [
+        t.to_pydatetime() for t in ref_trades["EntryTime"]
+    ]
+    return ref_dt, ref_trades, ref_eq, our_dt, res, same
+
+
 def grid(df: pd.DataFrame, a: argparse.Namespace) -> None:
     """Where the time goes: backtesting.py pays per bar, this project per decision that trades."""
     n = len(df)
@@ -156,14 +166,7 @@ def grid(df: pd.DataFrame, a: argparse.Namespace) -> None:
         f"{'ratio':>6}  same trades"
     )
     for fast, slow in GRID:
-        ref_dt, ref_trades, _ = reference(df, fast, slow, a.mode == "long_short", a.fee)
-        our_dt, res = ours(DATA, fast, slow, a.mode, a.fee)
-        for _ in range(a.repeat - 1):
-            ref_dt = min(ref_dt, reference(df, fast, slow, a.mode == "long_short", a.fee)[0])
-            our_dt = min(our_dt, ours(DATA, fast, slow, a.mode, a.fee)[0])
-        same = [t.entry_time.replace(tzinfo=None) for t in res.trades] == [
-            t.to_pydatetime() for t in ref_trades["EntryTime"]
-        ]
+        ref_dt, _, _, our_dt, res, same = best_of(df, fast, slow, a)
         trades = len(res.trades)
         print(
             f"{f'{fast}/{slow}':>10} {trades:>7} {n / max(trades, 1):>10.0f} {n / ref_dt:>13,.0f} "
